@@ -1,0 +1,11 @@
+"""Facts from French press releases: organizations, amounts, dates, percentages.
+
+>>> from extractor import extract                        # doctest: +SKIP
+>>> extract("La start-up Raidium lève 5 M€.").amounts[0].value   # doctest: +SKIP
+'5000000'
+"""
+from .api import Extractor, extract
+from .records import Mention, Record, RecordError
+
+__all__ = ["extract", "Extractor", "Record", "Mention", "RecordError"]
+__version__ = "0.1.0"

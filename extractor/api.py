@@ -1,0 +1,98 @@
+"""The public surface: `extract()` for one text, `Extractor` for many."""
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from .candidates import Candidate, DocContext
+from .records import Mention, Record
+
+# Label -> module with `resolve_all(candidates, ctx) -> list[Mention]`.
+_RESOLVERS = {"MONEY": "extractor.money", "PERCENT": "extractor.percent", "DATE": "extractor.dates", "ORG": "extractor.orgs"}
+# When two kinds claim overlapping text, the more specific wins (a year inside an
+# amount is part of the amount; a name inside a date is not a name).
+_PRIORITY = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "ORG": 3}
+
+
+class Extractor:
+    """Loads the pipeline once; `extract` one text or `pipe` many."""
+
+    def __init__(self, config_path: str | Path | None = None):
+        from . import pipeline
+
+        self.nlp = pipeline.build(config_path)
+
+    def extract(self, text: str, doc_id: str | None = None, document_date: str | date | None = None) -> Record:
+        return next(self.pipe([(text, {"doc_id": doc_id, "document_date": document_date})]))
+
+    def pipe(self, items: Iterable[str | tuple[str, Mapping[str, Any]]], batch_size: int = 16) -> Iterator[Record]:
+        """Records for texts or `(text, {"doc_id": ..., "document_date": ...})` pairs, in order."""
+        pairs = ((item, {}) if isinstance(item, str) else item for item in items)
+        checked = (_check_item(text, meta) for text, meta in pairs)
+        for doc, meta in self.nlp.pipe(checked, as_tuples=True, batch_size=batch_size):
+            yield record_from_doc(doc, meta.get("doc_id"), _as_date(meta.get("document_date")))
+
+
+def _check_item(text: Any, meta: Any) -> tuple[str, Mapping[str, Any]]:
+    if not isinstance(text, str):
+        raise TypeError(f"expected a text (str), got {type(text).__name__}")
+    if not isinstance(meta, Mapping):
+        raise TypeError(f"expected a mapping of metadata with the text, got {type(meta).__name__}")
+    return text, meta
+
+
+def _as_date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"document_date must be YYYY-MM-DD, got {value!r}") from None
+
+
+def _resolver(label: str):
+    return importlib.import_module(_RESOLVERS[label])
+
+
+def document_context(doc, candidates: list[Candidate], document_date: date | None) -> DocContext:
+    """What resolution may know about the whole document."""
+    from . import context
+
+    return context.build(doc.text, candidates, document_date)
+
+
+def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None) -> Record:
+    from .components import all_candidates
+
+    candidates = all_candidates(doc)
+    ctx = document_context(doc, candidates, document_date)
+    mentions: list[Mention] = []
+    for label in _RESOLVERS:
+        of_label = [c for c in candidates if c.label == label]
+        if of_label:
+            mentions.extend(_resolver(label).resolve_all(of_label, ctx))
+    mentions = _without_overlaps(mentions)
+    ddate = ctx.document_date.isoformat() if ctx.document_date else None
+    return Record(doc_id, ddate, mentions)
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep one mention per stretch of text: the higher-priority kind, then the longer."""
+    kept: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (_PRIORITY[m.label], -(m.end - m.start), m.start)):
+        if all(m.end <= k.start or k.end <= m.start for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+@cache
+def default_extractor() -> Extractor:
+    return Extractor()
+
+
+def extract(text: str, doc_id: str | None = None, document_date: str | date | None = None) -> Record:
+    """Extract one record with a pipeline loaded on first use and kept for the process."""
+    return default_extractor().extract(text, doc_id=doc_id, document_date=document_date)

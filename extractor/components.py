@@ -1,0 +1,43 @@
+"""The glue between detectors and spaCy: one component class for every kind.
+
+A detector is a function `Doc -> list[Candidate]`. The component stores the
+candidates (exact character offsets) in `doc._.candidates[key]` and the same
+spans, widened to token boundaries, in `doc.spans[key]` for spaCy tooling
+(displaCy, span scorers).
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from spacy.tokens import Doc
+
+from .candidates import Candidate
+
+Detector = Callable[[Doc], Iterable[Candidate]]
+
+if not Doc.has_extension("candidates"):
+    Doc.set_extension("candidates", default=None)
+
+
+class DetectorComponent:
+    def __init__(self, key: str, detect: Detector):
+        self.key = key
+        self.detect = detect
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = sorted(self.detect(doc), key=lambda c: (c.start, c.end))
+        if doc._.candidates is None:
+            doc._.candidates = {}
+        doc._.candidates[self.key] = found
+        spans = []
+        for c in found:
+            span = doc.char_span(c.start, c.end, label=c.label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[self.key] = spans
+        return doc
+
+
+def all_candidates(doc: Doc) -> list[Candidate]:
+    groups = doc._.candidates or {}
+    return sorted((c for cands in groups.values() for c in cands), key=lambda c: (c.start, c.end))

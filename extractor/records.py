@@ -1,0 +1,346 @@
+"""The record: one press release in, one record out (see ANNOTATION.md).
+
+The same types carry the extractor's output and the gold annotation, so the
+evaluator never has to translate between two shapes.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+SCHEMA = "press-record/1"
+
+# Record list name <-> label, in the order the JSON lists them.
+LISTS = {"organizations": "ORG", "amounts": "MONEY", "dates": "DATE", "percentages": "PERCENT"}
+LABELS = {label: name for name, label in LISTS.items()}
+
+QUALIFIERS = ("approx", "lt", "le", "gt", "ge", "from", "until", "before", "after")
+
+# Fields each label may carry beyond text/start/end; anything else is kept as an extra.
+_FIELDS = {
+    "ORG": ("name",),
+    "MONEY": ("value", "high", "currency", "qualifier"),
+    "DATE": ("value", "high", "qualifier"),
+    "PERCENT": ("value", "high", "qualifier"),
+}
+_CORE = ("text", "start", "end", "optional")
+
+DATE_VALUE = re.compile(
+    r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d)?)?"
+    r"|-Q[1-4]|-H[12]|-(SP|SU|FA|WI))?"
+)
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class RecordError(ValueError):
+    """A record or gold file that breaks the contract; the message is one line."""
+
+
+@dataclass
+class Mention:
+    label: str
+    text: str
+    start: int
+    end: int
+    value: str | None = None
+    high: str | None = None
+    currency: str | None = None
+    qualifier: str | None = None
+    name: str | None = None
+    optional: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
+        for key in _FIELDS[self.label]:
+            val = getattr(self, key)
+            # DATE keeps "value": null (a relative date with no document date);
+            # every other optional field is written only when present.
+            if val is not None or (key == "value" and self.label == "DATE"):
+                out[key] = val
+        if self.optional:
+            out["optional"] = True
+        out.update(self.extra)
+        return out
+
+    def describe(self) -> str:
+        return f"{LABELS[self.label]} {self.text!r} ({self.start}-{self.end})"
+
+
+@dataclass
+class Record:
+    doc_id: str | None
+    document_date: str | None
+    mentions: list[Mention] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, label: str) -> list[Mention]:
+        return [m for m in self.mentions if m.label == label]
+
+    @property
+    def organizations(self) -> list[Mention]:
+        return self.of("ORG")
+
+    @property
+    def amounts(self) -> list[Mention]:
+        return self.of("MONEY")
+
+    @property
+    def dates(self) -> list[Mention]:
+        return self.of("DATE")
+
+    @property
+    def percentages(self) -> list[Mention]:
+        return self.of("PERCENT")
+
+    def organization_names(self) -> dict[str, list[Mention]]:
+        """Distinct organizations, each canonical name with its mentions in text order."""
+        groups: dict[str, list[Mention]] = {}
+        for m in self.organizations:
+            groups.setdefault(m.name or m.text, []).append(m)
+        return groups
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"schema": SCHEMA, "doc_id": self.doc_id, "document_date": self.document_date}
+        for name, label in LISTS.items():
+            out[name] = [m.to_dict() for m in sorted(self.of(label), key=lambda m: (m.start, m.end))]
+        out.update(self.extra)
+        return out
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str = "record") -> "Record":
+        """Build a record from its JSON form, checking types and values (not the source text)."""
+        if not isinstance(data, dict):
+            raise RecordError(f"{where}: expected a JSON object, got {type(data).__name__}")
+        if data.get("schema") != SCHEMA:
+            raise RecordError(f"{where}: schema is {data.get('schema')!r}, expected {SCHEMA!r}")
+        # Extractors may add scalar fields; a list we do not know is a label we do not know.
+        unknown = [k for k, v in data.items() if k not in LISTS and isinstance(v, list)]
+        if unknown:
+            raise RecordError(f"{where}: unknown mention list {unknown[0]!r} (labels are {', '.join(LISTS)})")
+        doc_id = data.get("doc_id")
+        if doc_id is not None and not isinstance(doc_id, str):
+            raise RecordError(f"{where}: doc_id must be a string or null")
+        ddate = data.get("document_date")
+        if ddate is not None and not (isinstance(ddate, str) and ISO_DAY.fullmatch(ddate)):
+            raise RecordError(f"{where}: document_date {ddate!r} is not YYYY-MM-DD or null")
+        mentions = []
+        for name, label in LISTS.items():
+            items = data.get(name, [])
+            if not isinstance(items, list):
+                raise RecordError(f"{where}: {name} must be a list")
+            for i, item in enumerate(items):
+                mentions.append(_mention_from_dict(item, label, f"{where}: {name}[{i}]"))
+        extra = {k: v for k, v in data.items() if k not in LISTS and k not in ("schema", "doc_id", "document_date")}
+        return cls(doc_id, ddate, mentions, extra)
+
+    def check(self, source: str | None = None, where: str = "record") -> None:
+        """Check offsets against the source text and that no two mentions overlap."""
+        ordered = sorted(self.mentions, key=lambda m: (m.start, m.end))
+        for m in ordered:
+            if source is not None:
+                if m.end > len(source):
+                    raise RecordError(f"{where}: {m.describe()}: end {m.end} is past the end of the text ({len(source)})")
+                if source[m.start:m.end] != m.text:
+                    raise RecordError(
+                        f"{where}: {m.describe()}: text does not equal source[{m.start}:{m.end}] "
+                        f"({source[m.start:m.end]!r})"
+                    )
+        for a, b in zip(ordered, ordered[1:]):
+            if b.start < a.end:
+                raise RecordError(f"{where}: {a.describe()} overlaps {b.describe()}")
+
+
+def _mention_from_dict(item: Any, label: str, where: str) -> Mention:
+    if not isinstance(item, dict):
+        raise RecordError(f"{where}: expected an object")
+    for key in ("text", "start", "end"):
+        if key not in item:
+            raise RecordError(f"{where}: missing field {key!r}")
+    text, start, end = item["text"], item["start"], item["end"]
+    if not isinstance(text, str):
+        raise RecordError(f"{where}: text must be a string")
+    if not (type(start) is int and type(end) is int) or not 0 <= start <= end:
+        raise RecordError(f"{where} {text!r}: start/end must be integers with 0 <= start <= end, got {start!r}, {end!r}")
+    if end - start != len(text):
+        raise RecordError(f"{where} {text!r}: end - start = {end - start} but text has {len(text)} characters")
+    kw: dict[str, Any] = {}
+    for key in _FIELDS[label]:
+        val = item.get(key)
+        if val is not None and not isinstance(val, str):
+            raise RecordError(f"{where} {text!r}: {key} must be a string, got {type(val).__name__}")
+        kw[key] = val
+    if label in ("MONEY", "PERCENT"):
+        if kw["value"] is None:
+            raise RecordError(f"{where} {text!r}: missing field 'value'")
+        for key in ("value", "high"):
+            if kw[key] is not None and not _is_decimal(kw[key]):
+                raise RecordError(f"{where} {text!r}: {key} {kw[key]!r} is not a decimal number")
+    if label == "MONEY" and not (kw["currency"] and re.fullmatch(r"[A-Z]{3}", kw["currency"])):
+        raise RecordError(f"{where} {text!r}: currency {kw['currency']!r} is not an ISO 4217 code")
+    if label == "DATE":
+        for key in ("value", "high"):
+            if kw[key] is not None and not DATE_VALUE.fullmatch(kw[key]):
+                raise RecordError(f"{where} {text!r}: {key} {kw[key]!r} is not an ISO date at a known precision")
+    if kw.get("qualifier") is not None and kw["qualifier"] not in QUALIFIERS:
+        raise RecordError(f"{where} {text!r}: unknown qualifier {kw['qualifier']!r}")
+    optional = item.get("optional", False)
+    if not isinstance(optional, bool):
+        raise RecordError(f"{where} {text!r}: optional must be true or false")
+    extra = {k: v for k, v in item.items() if k not in _CORE and k not in _FIELDS[label]}
+    return Mention(label, text, start, end, optional=optional, extra=extra, **kw)
+
+
+def _is_decimal(s: str) -> bool:
+    """
+    >>> _is_decimal("5250000"), _is_decimal("-3.4"), _is_decimal("5,25"), _is_decimal("NaN")
+    (True, True, False, False)
+    """
+    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", s):
+        return False
+    try:
+        Decimal(s)
+    except InvalidOperation:
+        return False
+    return True
+
+
+# --- files -----------------------------------------------------------------
+
+def read_records(path: str | Path, texts: str | Path | None = None) -> list[Record]:
+    """Read records from a JSONL file, a JSON file, or a folder of DOC_ID.json files.
+
+    With `texts` (a folder of DOC_ID.txt), each record's offsets are checked against
+    its source; a folder named `gold` next to `press_releases` finds its texts itself.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise RecordError(f"{path}: no such file or folder")
+    if path.is_dir():
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise RecordError(f"{path}: folder holds no .json records")
+        pairs = [_read_json_file(f) for f in files]
+        if texts is None and (path.parent / "press_releases").is_dir():
+            texts = path.parent / "press_releases"
+    elif path.suffix == ".jsonl":
+        pairs = list(_jsonl_pairs(path))
+    else:
+        pairs = [_read_json_file(path)]
+    seen: dict[str | None, str] = {}
+    for rec, where in pairs:
+        if rec.doc_id in seen:
+            raise RecordError(f"{where}: duplicate doc_id {rec.doc_id!r} (first in {seen[rec.doc_id]})")
+        seen[rec.doc_id] = where
+        source = None
+        if texts is not None:
+            from .textio import read_text  # local: records stay importable without the decoder
+
+            tpath = Path(texts) / f"{rec.doc_id}.txt"
+            if tpath.exists():
+                source = read_text(tpath).text
+        rec.check(source, where)
+    return [rec for rec, _ in pairs]
+
+
+def _read_json_file(path: Path) -> tuple[Record, str]:
+    where = str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    rec = Record.from_dict(data, where)
+    if rec.doc_id is None:
+        rec.doc_id = path.stem
+    elif rec.doc_id != path.stem:
+        raise RecordError(f"{where}: doc_id {rec.doc_id!r} does not match the file name")
+    return rec, where
+
+
+def iter_jsonl(path: str | Path) -> Iterator[Record]:
+    for rec, _ in _jsonl_pairs(Path(path)):
+        yield rec
+
+
+def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:
+    try:
+        fh = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
+    with fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RecordError(f"{where}: invalid JSON at column {exc.colno}: {exc.msg}") from None
+            except UnicodeDecodeError as exc:
+                raise RecordError(f"{where}: not UTF-8 ({exc.reason})") from None
+            yield Record.from_dict(data, where), where
+
+
+def write_jsonl(records: Iterable[Record], fh) -> int:
+    n = 0
+    for rec in records:
+        fh.write(rec.to_json() + "\n")
+        n += 1
+    return n
+
+
+# --- JSON Schema -------------------------------------------------------------
+
+def json_schema() -> dict[str, Any]:
+    """The record's JSON Schema (draft 2020-12)."""
+    decimal = {"type": "string", "pattern": r"^[+-]?\d+(\.\d+)?$"}
+    date_value = {"type": ["string", "null"], "pattern": "^" + DATE_VALUE.pattern + "$"}
+    qualifier = {"enum": list(QUALIFIERS)}
+
+    def mention(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
+        base = {
+            "text": {"type": "string"},
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+            "optional": {"type": "boolean"},
+        }
+        return {"type": "object", "properties": base | props, "required": ["text", "start", "end", *required]}
+
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA,
+        "title": "Press release record",
+        "type": "object",
+        "required": ["schema", "doc_id", "document_date", *LISTS],
+        "properties": {
+            "schema": {"const": SCHEMA},
+            "doc_id": {"type": ["string", "null"]},
+            "document_date": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            "organizations": {"type": "array", "items": mention({"name": {"type": "string"}}, [])},
+            "amounts": {
+                "type": "array",
+                "items": mention(
+                    {"value": decimal, "high": decimal, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                     "qualifier": qualifier},
+                    ["value", "currency"],
+                ),
+            },
+            "dates": {
+                "type": "array",
+                "items": mention({"value": date_value, "high": date_value, "qualifier": qualifier}, ["value"]),
+            },
+            "percentages": {
+                "type": "array",
+                "items": mention({"value": decimal, "high": decimal, "qualifier": qualifier}, ["value"]),
+            },
+        },
+    }

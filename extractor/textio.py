@@ -1,0 +1,89 @@
+"""Bytes to text. Offsets in records refer to the text returned here, so this is
+the one place where encodings, BOMs and line ends are decided.
+
+Line ends are never translated: a CRLF file keeps its `\\r\\n` and offsets count
+the `\\r`.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+# A release larger than this is almost surely not a press release (a dump, a log).
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+class InputError(ValueError):
+    """Input that cannot be read as a press release; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", or "cp1252" (fallback)
+    notice: str | None = None  # set when the decoder had to guess
+
+
+def decode(data: bytes, where: str = "input") -> Decoded:
+    """Decode a press release.
+
+    >>> decode("Prix : 5 €".encode("utf-8")).text
+    'Prix : 5 €'
+    >>> decode(codecs.BOM_UTF8 + b"abc").encoding
+    'utf-8-sig'
+    >>> d = decode("Qualité".encode("cp1252"))
+    >>> d.text, d.encoding
+    ('Qualité', 'cp1252')
+    """
+    if not data.strip():
+        raise InputError(f"{where}: empty file" if not data else f"{where}: only white space")
+    if data.startswith(codecs.BOM_UTF8):
+        return Decoded(_checked(data[3:].decode("utf-8", "strict"), where), "utf-8-sig")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return Decoded(_checked(data.decode("utf-16"), where), "utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{where}: UTF-16 byte order mark but invalid UTF-16") from None
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{where}: binary data (NUL bytes), not a text file")
+    try:
+        return Decoded(_checked(data.decode("utf-8", "strict"), where), "utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    # Legacy Windows files are common in press archives; cp1252 decodes every byte
+    # but five, so a failure there means the bytes are not text at all.
+    try:
+        text = data.decode("cp1252", "strict")
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: neither UTF-8 (invalid byte at {bad}) nor cp1252") from None
+    return Decoded(_checked(text, where), "cp1252", f"{where}: not UTF-8 (byte {bad}), decoded as cp1252")
+
+
+def _checked(text: str, where: str) -> str:
+    # Control characters other than tab/newline/CR/form feed are the mark of binary data.
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if "\x00" in text or controls > max(8, len(sample) // 100):
+        raise InputError(f"{where}: binary data, not a text file")
+    if not text.strip():
+        raise InputError(f"{where}: only white space")
+    return text
+
+
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: {size} bytes, over the limit of {max_bytes}")
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return decode(data, str(path))
