@@ -1,0 +1,163 @@
+"""`extractor` command line: thin wrappers over functions that return data.
+
+Exit status: 0 success, 1 some documents failed (the others were written),
+2 the command itself could not run (bad arguments, unreadable gold, ...).
+Errors are one line on standard error, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from .records import RecordError, json_schema, read_records
+from .textio import InputError, decode, read_text
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; the message is one line."""
+
+
+def _iso_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
+    return value
+
+
+# --- extract -------------------------------------------------------------------
+
+def text_paths(paths: list[str]) -> list[Path | None]:
+    """Expand PATH arguments: a file, a folder (its *.txt, sorted) or `-` (None: standard input)."""
+    out: list[Path | None] = []
+    for raw in paths:
+        if raw == "-":
+            out.append(None)
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(p.glob("*.txt"))
+            if not found:
+                raise UsageError(f"{p}: folder holds no .txt files")
+            out.extend(found)
+        elif p.exists():
+            out.append(p)
+        else:
+            raise UsageError(f"{p}: no such file or folder")
+    return out
+
+
+def check_output(output: str | None, inputs: list[Path | None]) -> None:
+    if output is None:
+        return
+    out = Path(output)
+    if not out.parent.is_dir():
+        raise UsageError(f"{out}: folder {out.parent} does not exist")
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder, expected a file")
+    resolved = out.resolve()
+    if any(p is not None and p.resolve() == resolved for p in inputs):
+        raise UsageError(f"{out}: output file is also an input")
+
+
+def _read_inputs(paths: list[Path | None], document_date: str | None, errors: list[str]) -> Iterator[tuple[str, dict]]:
+    for p in paths:
+        try:
+            decoded = decode(sys.stdin.buffer.read(), "stdin") if p is None else read_text(p)
+        except InputError as exc:
+            print(f"extractor: skipped {exc}", file=sys.stderr)
+            errors.append(str(exc))
+            continue
+        if decoded.notice:
+            print(f"extractor: note: {decoded.notice}", file=sys.stderr)
+        yield decoded.text, {"doc_id": "stdin" if p is None else p.stem, "document_date": document_date}
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .api import Extractor
+
+    paths = text_paths(args.paths)
+    check_output(args.output, paths)
+    ids = [p.stem for p in paths if p is not None]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise UsageError(f"two inputs share the doc_id {dup[0]!r} (file stem)")
+    extractor = Extractor()
+    errors: list[str] = []
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for record in extractor.pipe(_read_inputs(paths, args.document_date, errors)):
+            out.write(record.to_json() + "\n")
+            out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 1 if errors else 0
+
+
+# --- evaluate ------------------------------------------------------------------
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, format_table
+
+    gold = read_records(args.gold, texts=args.texts)
+    pred = read_records(args.pred)
+    result = evaluate(gold, pred)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_table(result))
+    return 0
+
+
+# --- schema --------------------------------------------------------------------
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="extractor", description="Facts from French press releases.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("extract", help="extract records from a few files (JSONL out)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="text file, folder of *.txt, or - for standard input")
+    p.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here instead of standard output")
+    p.add_argument("--document-date", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="issue date of the releases (default: inferred from each text)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("evaluate", help="score predictions against gold records")
+    p.add_argument("--gold", required=True, help="folder of DOC_ID.json gold records, or a JSONL file")
+    p.add_argument("--pred", required=True, help="JSONL file of predicted records")
+    p.add_argument("--texts", help="folder of DOC_ID.txt to check gold offsets against "
+                                   "(default: press_releases/ beside a gold folder)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("schema", help="print the record's JSON Schema")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, RecordError, InputError) as exc:
+        print(f"extractor: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("extractor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
