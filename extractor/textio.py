@@ -21,8 +21,24 @@ class InputError(ValueError):
 @dataclass(frozen=True)
 class Decoded:
     text: str
-    encoding: str  # "utf-8", "utf-8-sig", "utf-16", or "cp1252" (fallback)
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "utf-16-le"/"-be" (no BOM) or "cp1252" (fallback)
     notice: str | None = None  # set when the decoder had to guess
+
+    @property
+    def line_ends(self) -> str:
+        r"""How lines end in the text: "LF", "CRLF", "CR", "mixed" or "none".
+
+        >>> Decoded("a\r\nb\r\n", "utf-8").line_ends, Decoded("a\rb\nc", "utf-8").line_ends
+        ('CRLF', 'mixed')
+        """
+        crlf = self.text.count("\r\n")
+        cr, lf = self.text.count("\r") - crlf, self.text.count("\n") - crlf
+        kinds = [name for name, n in (("CRLF", crlf), ("CR", cr), ("LF", lf)) if n]
+        return kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "none")
+
+    def describe(self) -> dict[str, str]:
+        """What a record says about how its text was decoded (offsets refer to that text)."""
+        return {"encoding": self.encoding, "line_ends": self.line_ends}
 
 
 def decode(data: bytes, where: str = "input") -> Decoded:
@@ -46,7 +62,10 @@ def decode(data: bytes, where: str = "input") -> Decoded:
         except UnicodeDecodeError:
             raise InputError(f"{where}: UTF-16 byte order mark but invalid UTF-16") from None
     if b"\x00" in data[:4096]:
-        raise InputError(f"{where}: binary data (NUL bytes), not a text file")
+        utf16 = _bomless_utf16(data)
+        if utf16 is None:
+            raise InputError(f"{where}: binary data (NUL bytes), not a text file")
+        return Decoded(_checked(data.decode(utf16), where), utf16, f"{where}: no byte order mark, decoded as {utf16}")
     try:
         return Decoded(_checked(data.decode("utf-8", "strict"), where), "utf-8")
     except UnicodeDecodeError as exc:
@@ -58,6 +77,23 @@ def decode(data: bytes, where: str = "input") -> Decoded:
     except UnicodeDecodeError:
         raise InputError(f"{where}: neither UTF-8 (invalid byte at {bad}) nor cp1252") from None
     return Decoded(_checked(text, where), "cp1252", f"{where}: not UTF-8 (byte {bad}), decoded as cp1252")
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark shows as text with a NUL in every other byte."""
+    if len(data) % 2:
+        return None
+    head = data[:4096]
+    even_nul, odd_nul = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    for codec, nuls, others in (("utf-16-le", odd_nul, even_nul), ("utf-16-be", even_nul, odd_nul)):
+        if nuls > 0.9 * half and others == 0:
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec
+    return None
 
 
 def _checked(text: str, where: str) -> str:
