@@ -29,11 +29,17 @@ class Extractor:
         return next(self.pipe([(text, {"doc_id": doc_id, "document_date": document_date})]))
 
     def pipe(self, items: Iterable[str | tuple[str, Mapping[str, Any]]], batch_size: int = 16) -> Iterator[Record]:
-        """Records for texts or `(text, {"doc_id": ..., "document_date": ...})` pairs, in order."""
+        """Records for texts or `(text, meta)` pairs, in order.
+
+        `meta` may hold `doc_id`, `document_date` (YYYY-MM-DD or a date) and `extra`
+        (fields copied into the record as they are, e.g. how the text was decoded).
+        """
         pairs = ((item, {}) if isinstance(item, str) else item for item in items)
         checked = (_check_item(text, meta) for text, meta in pairs)
         for doc, meta in self.nlp.pipe(checked, as_tuples=True, batch_size=batch_size):
-            yield record_from_doc(doc, meta.get("doc_id"), _as_date(meta.get("document_date")))
+            record = record_from_doc(doc, meta.get("doc_id"), _as_date(meta.get("document_date")))
+            record.extra.update(meta.get("extra") or {})
+            yield record
 
 
 def _check_item(text: Any, meta: Any) -> tuple[str, Mapping[str, Any]]:

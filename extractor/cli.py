@@ -74,7 +74,8 @@ def _read_inputs(paths: list[Path | None], document_date: str | None, errors: li
             continue
         if decoded.notice:
             print(f"extractor: note: {decoded.notice}", file=sys.stderr)
-        yield decoded.text, {"doc_id": "stdin" if p is None else p.stem, "document_date": document_date}
+        yield decoded.text, {"doc_id": "stdin" if p is None else p.stem, "document_date": document_date,
+                             "extra": {"decoding": decoded.describe()}}
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

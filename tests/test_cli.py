@@ -39,6 +39,7 @@ def test_extract_reads_standard_input_with_document_date():
     assert proc.returncode == 0, proc.stderr
     rec = json.loads(proc.stdout)
     assert rec["doc_id"] == "stdin" and rec["document_date"] == "2025-06-12"
+    assert rec["decoding"] == {"encoding": "utf-8", "line_ends": "none"}
 
 
 def test_evaluate_prints_the_table_and_json(seed_pred):
