@@ -1,0 +1,165 @@
+"""Currencies as written in French releases, from models/lexicon/currencies.json.
+
+The data file says how French writes each currency (symbols, codes, words,
+subunits, bare words whose meaning depends on the country). price-parser
+contributes what it knows well: the list of ISO 4217 codes the file is checked
+against, and the unambiguous one-character symbols (₹, ₪, ₫...) the file does
+not list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Mapping
+
+# price-parser keeps its currency table in a private module. It is the maintained
+# table we depend on anyway, so we read it; if a release moves it, the import fails
+# loudly instead of silently losing currencies.
+from price_parser._currencies import CURRENCIES, REPLACED_BY_EURO
+
+from .lexicon import LexiconError, load_json
+
+_FILE = "lexicon/currencies.json"
+_FOLD = str.maketrans({"’": "'", "ʼ": "'"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    iso: str
+    divisor: Decimal = Decimal(1)
+    by_country: Mapping[str, str] = field(default_factory=dict)
+    family: str | None = None
+    needs_scale: bool = False
+
+    @property
+    def bare(self) -> bool:
+        """A word whose currency depends on the text (`$`, `francs`)."""
+        return bool(self.by_country)
+
+
+@dataclass(frozen=True)
+class Table:
+    symbols: dict[str, Unit]
+    codes: dict[str, Unit]
+    words: dict[str, Unit]  # keyed by `fold(word)`
+
+
+def fold(text: str) -> str:
+    """The lookup key of a written form: one space, straight apostrophe, lower case."""
+    return " ".join(text.translate(_FOLD).split()).lower()
+
+
+def _exact(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _strings(unit: dict, key: str) -> list[str]:
+    forms = unit.get(key, [])
+    if not (isinstance(forms, list) and all(isinstance(f, str) and f.strip() for f in forms)):
+        raise LexiconError(f"{_FILE}: {unit.get('iso')} {key} must be a list of non-empty strings")
+    return forms
+
+
+def _unit(row: dict) -> Unit:
+    iso = row.get("iso")
+    countries = row.get("by_country", {})
+    for code in [iso, *countries.values()]:
+        if code not in CURRENCIES:
+            raise LexiconError(f"{_FILE}: {code!r} is not an ISO 4217 code")
+    try:
+        divisor = Decimal(row.get("divisor", "1"))
+    except (TypeError, InvalidOperation):
+        raise LexiconError(f"{_FILE}: {iso} divisor must be a decimal string") from None
+    if divisor <= 0:
+        raise LexiconError(f"{_FILE}: {iso} divisor must be positive")
+    return Unit(iso, divisor, dict(countries), row.get("family"), bool(row.get("needs_scale", False)))
+
+
+@cache
+def table() -> Table:
+    rows = load_json(_FILE).get("units")
+    if not isinstance(rows, list):
+        raise LexiconError(f"{_FILE}: expected a list under 'units'")
+    symbols: dict[str, Unit] = {}
+    codes: dict[str, Unit] = {}
+    words: dict[str, Unit] = {}
+    for row in rows:
+        unit = _unit(row)
+        for key, target, norm in (("symbols", symbols, _exact), ("codes", codes, _exact), ("words", words, fold)):
+            for form in _strings(row, key):
+                if norm(form) in target:
+                    raise LexiconError(f"{_FILE}: {form!r} is claimed by two currencies")
+                target[norm(form)] = unit
+    for symbol, iso in _price_parser_symbols().items():
+        symbols.setdefault(symbol, Unit(iso))
+    return Table(symbols, codes, words)
+
+
+def _price_parser_symbols() -> dict[str, str]:
+    """One-character, non-letter symbols that price-parser gives a single living currency."""
+    owners: dict[str, set[str]] = {}
+    for iso, info in CURRENCIES.items():
+        for sym in (info.get("s"), info.get("sn"), *info.get("sn2", [])):
+            if sym:
+                owners.setdefault(sym, set()).add(iso)
+    return {
+        sym: next(iter(isos))
+        for sym, isos in owners.items()
+        if len(sym) == 1 and not sym.isalnum() and len(isos) == 1 and not isos & set(REPLACED_BY_EURO)
+    }
+
+
+def lookup(surface: str) -> Unit:
+    """The unit a currency surface form stands for.
+
+    >>> lookup("M€".removeprefix("M")).iso, lookup("dollars  Canadiens").iso, lookup("£").iso, lookup("₹").iso
+    ('EUR', 'CAD', 'GBP', 'INR')
+    """
+    t = table()
+    unit = t.symbols.get(_exact(surface)) or t.codes.get(_exact(surface)) or t.words.get(fold(surface))
+    if unit is None:
+        raise KeyError(f"unknown currency form: {surface!r}")
+    return unit
+
+
+def resolve(unit: Unit, country: str | None, named: Mapping[str, str]) -> str:
+    """ISO code of a unit in a document: the country decides a bare word; failing
+    that, the one specific currency of the same family the document names.
+
+    >>> dollar = lookup("$")
+    >>> resolve(dollar, "CA", {}), resolve(dollar, None, {}), resolve(dollar, None, {"dollar": "CAD"})
+    ('CAD', 'USD', 'CAD')
+    """
+    if not unit.bare:
+        return unit.iso
+    if country in unit.by_country:
+        return unit.by_country[country]
+    if unit.family and unit.family in named:
+        return named[unit.family]
+    return unit.iso
+
+
+def named_in(units: list[Unit]) -> dict[str, str]:
+    """Family -> ISO for each family that the given units name with exactly one specific currency."""
+    seen: dict[str, set[str]] = {}
+    for unit in units:
+        if unit.family and not unit.bare:
+            seen.setdefault(unit.family, set()).add(unit.iso)
+    return {family: next(iter(isos)) for family, isos in seen.items() if len(isos) == 1}
+
+
+def pattern_pieces() -> dict[str, str]:
+    """Regex alternations of every written form, longest first, for the detector."""
+    from .numbers import alternation
+
+    t = table()
+    plain_words = [w for w, u in t.words.items() if not u.needs_scale]
+    scale_words = [w for w, u in t.words.items() if u.needs_scale]
+    # Words are folded to lower case in the table; the detector matches them in any case.
+    return {
+        "symbols": alternation(t.symbols),
+        "codes": alternation(t.codes),
+        "words": alternation(plain_words).replace("'", "['’]"),
+        "scale_words": alternation(scale_words).replace("'", "['’]"),
+    }
