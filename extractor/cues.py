@@ -38,8 +38,10 @@ def _tables(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     alternatives = sorted(to_qualifier, key=len, reverse=True)
     # A cue ends right before the span: after it comes white space, or nothing when
     # it ends in an apostrophe or hyphen (`d'ici2032` is not French, `plus d'1` is).
+    # It starts a word, or follows an elided `de` that adds nothing to its meaning
+    # (`croître d'environ 14 %`, `d'au moins 2 M€`).
     body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives)
-    pattern = re.compile(rf"(?<![\w'-])(?:{body})(?:(?<=['-])|\s+)$", re.IGNORECASE)
+    pattern = re.compile(rf"(?:(?<![\w'-])|(?<=(?<!\w)d'))(?:{body})(?:(?<=['-])|\s+)$", re.IGNORECASE)
     return pattern, to_qualifier
 
 
@@ -52,6 +54,8 @@ def find_cue(text: str, start: int, kind: str) -> tuple[int, str] | None:
     (0, "plus d'")
     >>> find_cue("il capte 10%", 9, "quantity") is None
     True
+    >>> find_cue("croître d'environ 14 %", 18, "quantity")
+    (10, 'environ')
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
