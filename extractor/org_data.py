@@ -1,0 +1,130 @@
+"""ORG language data under models/org/: word lists, token patterns, gazetteer.
+
+Each file is read and validated once per process; a broken file fails loudly at
+pipeline build time with its path and line, never silently at extraction time.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from .lexicon import LexiconError, load_json, models_dir
+
+PATTERN_KINDS = {
+    # the pattern matches a head noun; the name runs on after it (Région X)
+    "head",
+    # the pattern announces a name that starts where it ends (la start-up X)
+    "cue",
+    # like cue, but only confirms a name the statistical NER already found there
+    "weak_cue",
+    # the pattern follows a name and confirms it (X, la start-up ... / X (Euronext ...)
+    "post_cue",
+    # a legal form closing a name; the span keeps it (Kelvia SAS)
+    "legal",
+    # an organisation word closing a capitalised name (Rivage Capital)
+    "suffix",
+    # the match is the whole name (Mistral.ai, X-FAB FRANCE)
+    "full",
+}
+WORD_LISTS = (
+    "determiners", "connectors", "titles", "places", "events", "event_words", "programmes",
+    "common_nouns", "junk", "months_days", "acronym_stoplist",
+)
+GAZETTEER_FLAGS = {"exact", "network"}
+
+
+def fold(text: str) -> str:
+    """Lowercase, no accents, typographic apostrophes and dashes made plain."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("–", "-"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+
+
+@dataclass(frozen=True)
+class Words:
+    lists: dict[str, frozenset[str]]  # folded entries
+
+    def has(self, list_name: str, text: str) -> bool:
+        return fold(text) in self.lists[list_name]
+
+
+@cache
+def words() -> Words:
+    data = load_json("org/words.json")
+    lists = {}
+    for name in WORD_LISTS:
+        entries = data.get(name)
+        if not (isinstance(entries, list) and all(isinstance(e, str) and e.strip() for e in entries)):
+            raise LexiconError(f"org/words.json: {name!r} must be a list of non-empty strings")
+        lists[name] = frozenset(fold(e) for e in entries)
+    return Words(lists)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    kind: str
+    tokens: list[dict]
+
+
+@cache
+def patterns() -> tuple[Pattern, ...]:
+    path = models_dir() / "org" / "patterns.jsonl"
+    out, seen = [], set()
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LexiconError(f"{where}: {exc}") from None
+        pid, kind, tokens = item.get("id"), item.get("kind"), item.get("pattern")
+        if not isinstance(pid, str) or pid in seen:
+            raise LexiconError(f"{where}: missing or duplicate id {pid!r}")
+        if kind not in PATTERN_KINDS:
+            raise LexiconError(f"{where}: kind {kind!r} is not one of {sorted(PATTERN_KINDS)}")
+        if not (isinstance(tokens, list) and tokens and all(isinstance(t, dict) for t in tokens)):
+            raise LexiconError(f"{where}: pattern must be a non-empty list of token objects")
+        seen.add(pid)
+        out.append(Pattern(pid, kind, tokens))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    name: str  # canonical name
+    kind: str
+    exact: bool  # the name is also a common word: match its case exactly
+    network: bool  # regional branches follow the name (Caisse d'Epargne Hauts-de-France)
+
+
+@cache
+def gazetteer() -> dict[str, GazetteerEntry]:
+    """Every written form (name and variants), as written, -> its entry."""
+    path = models_dir() / "org" / "gazetteer.tsv"
+    forms: dict[str, GazetteerEntry] = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        where = f"{path}:{lineno}"
+        fields = line.split("\t")
+        if len(fields) != 4 or not fields[0].strip() or not fields[2].strip():
+            raise LexiconError(f"{where}: expected 4 tab-separated fields: name, variants, type, flags")
+        name, variants, kind, flags = (f.strip() for f in fields)
+        flagset = set(flags.split(",")) - {""}
+        if flagset - GAZETTEER_FLAGS:
+            raise LexiconError(f"{where}: unknown flags {sorted(flagset - GAZETTEER_FLAGS)}")
+        entry = GazetteerEntry(name, kind, "exact" in flagset, "network" in flagset)
+        for form in [name, *(v.strip() for v in variants.split("|") if v.strip())]:
+            other = forms.get(form)
+            if other is not None and other.name != name:
+                raise LexiconError(f"{where}: {form!r} already names {other.name!r}")
+            forms[form] = entry
+    return forms
+
+
+@cache
+def gazetteer_by_fold() -> dict[str, GazetteerEntry]:
+    return {fold(form): entry for form, entry in gazetteer().items()}

@@ -1,0 +1,139 @@
+"""Canonical organisation names: which mentions of a document are one organisation.
+
+Pure functions over candidate texts (resolution never looks at the text again).
+Mentions group when their keys agree: the name folded (case, accents, punctuation),
+without a trailing legal form or a leading article. Groups then merge through
+known links: a gazetteer name, `Conseil régional de X` = `Région X`, an acronym
+defined in parentheses or spelled by a longer name's initials, and a short form
+(`Néréide`) written after the full name (`Néréide Analytics`).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .candidates import Candidate
+
+LEGAL_FORMS = (
+    "sa", "sas", "sasu", "sarl", "se", "sca", "scop", "scic", "sci", "snc", "eurl", "gie", "inc", "ltd",
+    "llc", "gmbh", "ag", "plc", "bv", "nv", "spa", "srl", "oy", "ab", "asa", "a/s", "s.a.", "s.a.s.",
+)
+LEGAL_TOKENS = frozenset({*LEGAL_FORMS, ".", "inc.", "ltd.", "b.v.", "n.v.", "s.p.a.", "s.r.l.", "a", "/", "s"})
+# Head nouns shared by many organisations: never a short form of one of them.
+HEAD_WORDS = frozenset({
+    "region", "conseil", "departement", "ville", "mairie", "metropole", "communaute", "agence", "banque",
+    "caisse", "credit", "fondation", "fonds", "alliance", "association", "federation", "syndicat", "chambre",
+    "comite", "observatoire", "institut", "centre", "universite", "ecole", "lycee", "college", "hopital",
+    "ministere", "commission", "office", "autorite", "societe", "groupe", "group", "compagnie", "cabinet",
+    "union", "club", "reseau", "mutuelle", "chu", "les", "la", "le", "l'",
+})
+_LEGAL_TAIL = re.compile(
+    r"[\s,]+(" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\.?$", re.I
+)
+_ARTICLE_HEAD = re.compile(r"^(la|le|les|l')\s*", re.I)
+_REGIONAL_COUNCIL = re.compile(r"^conseil regional (?:de la |de l'|d'|de |du |des )(.+)$")
+_SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "en", "a", "au", "aux", "sur", "the", "of", "and", "for"}
+
+
+def without_legal_form(text: str) -> str:
+    bare = _LEGAL_TAIL.sub("", text).strip()
+    return bare or text
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def key(text: str) -> str:
+    """What two spellings of one name share: `Région Île-de-France` ~ `REGION ILE DE FRANCE`."""
+    folded = _fold(without_legal_form(text))
+    folded = _REGIONAL_COUNCIL.sub(r"region \1", folded)
+    return " ".join(re.sub(r"[^\w']+|_", " ", folded).replace("'", "' ").split())
+
+
+def _initials(text: str) -> str:
+    words = re.findall(r"[\w]+", _fold(text))
+    return "".join(w[0] for w in words if w not in _SMALL_WORDS)
+
+
+def _is_all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+def canonical_names(candidates: list[Candidate]) -> list[str]:
+    """One canonical name per candidate, equal for the mentions of one organisation."""
+    keys = [key(c.text) for c in candidates]
+    parent: dict[str, str] = {k: k for k in keys}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: str, b: str) -> None:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    first_seen: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        first_seen.setdefault(k, i)
+    for c, k in zip(candidates, keys):
+        gaz = c.parts.get("gazetteer")
+        if gaz:
+            union(key(gaz), k)
+        abbreviation = c.parts.get("abbreviation")
+        if abbreviation and key(abbreviation) in parent:
+            union(k, key(abbreviation))
+    distinct = list(first_seen)
+    for short in distinct:
+        words = short.split()
+        expansions = [long for long in distinct if len(long.split()) > len(words) and _expands(short, long, candidates, first_seen)]
+        # `CCI` next to both `CCI Occitanie` and `CCI Paris` stays its own name.
+        if len(expansions) == 1:
+            union(expansions[0], short)
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(find(k), []).append(i)
+    names: list[str] = [""] * len(candidates)
+    for members in groups.values():
+        name = _pick_name([candidates[i] for i in members])
+        for i in members:
+            names[i] = name
+    return names
+
+
+def _expands(short: str, long: str, candidates: list[Candidate], first_seen: dict[str, int]) -> bool:
+    words, long_words = short.split(), long.split()
+    # A short form written after the full name: `Néréide` after `Néréide Analytics`.
+    if long_words[: len(words)] == words and first_seen[long] < first_seen[short] and words[0] not in HEAD_WORDS:
+        return True
+    # An acronym spelled by a longer name's initials: `CRTL Occitanie` for `Comité régional du tourisme...`.
+    acronym = words[0]
+    written = candidates[first_seen[short]].text.split()[0]
+    return len(acronym) >= 3 and _is_all_caps(written) and _initials(long).startswith(acronym)
+
+
+def _pick_name(members: list[Candidate]) -> str:
+    """The document's own most complete spelling, preferring one not written in capitals.
+
+    The gazetteer only groups spellings; the name stays the one the document uses, so an
+    acronym-only text keeps its acronym and a regional branch keeps its region.
+    """
+    # A group joined by a link (acronym, short form) is named after its longest spelling.
+    longest = max(members, key=lambda c: len(key(c.text).split()))
+    same = [c for c in members if key(c.text) == key(longest.text)]
+    mixed = [c for c in same if not _is_all_caps(c.text)]
+    chosen = (mixed or same)[0].text
+    return _region_name(chosen) if _REGIONAL_COUNCIL.match(key(chosen)) else chosen
+
+
+def _region_name(council: str) -> str:
+    """`Conseil régional d'Occitanie` -> `Région Occitanie`."""
+    match = re.match(r"(?i)conseil r[ée]gional (?:de la |de l['’]|d['’]|de |du |des )(.+)$", council)
+    return f"Région {match.group(1)}" if match else council
