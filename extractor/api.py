@@ -36,10 +36,23 @@ class Extractor:
         """
         pairs = ((item, {}) if isinstance(item, str) else item for item in items)
         checked = (_check_item(text, meta) for text, meta in pairs)
-        for doc, meta in self.nlp.pipe(checked, as_tuples=True, batch_size=batch_size):
+        for doc, meta in self._docs(checked, batch_size):
             record = record_from_doc(doc, meta.get("doc_id"), _as_date(meta.get("document_date")))
             record.extra.update(meta.get("extra") or {})
             yield record
+
+    def _docs(self, pairs: Iterable[tuple[str, Mapping[str, Any]]], batch_size: int) -> Iterator[tuple[Any, Mapping[str, Any]]]:
+        # Texts over nlp.max_length go through the statistical components in pieces
+        # (see longtext); runs of ordinary texts keep spaCy's batching.
+        from itertools import groupby
+
+        from .longtext import doc_in_pieces
+
+        for too_long, run in groupby(pairs, key=lambda pair: len(pair[0]) > self.nlp.max_length):
+            if too_long:
+                yield from ((doc_in_pieces(self.nlp, text), meta) for text, meta in run)
+            else:
+                yield from self.nlp.pipe(run, as_tuples=True, batch_size=batch_size)
 
 
 def _check_item(text: Any, meta: Any) -> tuple[str, Mapping[str, Any]]:
