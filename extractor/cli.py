@@ -100,6 +100,41 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+# --- batch ---------------------------------------------------------------------
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return n
+
+
+def _seconds(value: str) -> float:
+    try:
+        s = float(value)
+    except ValueError:
+        s = 0.0
+    if not s > 0 or s == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
+    return s
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import BatchError, run_batch
+
+    try:
+        summary = run_batch(args.inputs, args.output, errors=args.errors, workers=args.workers,
+                            resume=args.resume, dates_from_names=args.document_date_from_name,
+                            max_bytes=args.max_bytes, timeout=args.timeout, scheduler=args.scheduler)
+    except BatchError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"extractor: batch: {summary.line()}", file=sys.stderr)
+    return 1 if summary.errors else 0
+
+
 # --- evaluate ------------------------------------------------------------------
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -132,6 +167,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--document-date", type=_iso_date, metavar="YYYY-MM-DD",
                    help="issue date of the releases (default: inferred from each text)")
     p.set_defaults(func=cmd_extract)
+
+    from .batch import DEFAULT_TIMEOUT
+    from .textio import DEFAULT_MAX_BYTES
+
+    p = sub.add_parser("batch", help="extract records from many documents, in parallel and resumable")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="text file, folder (its *.txt, recursively) or JSONL of {doc_id, text, document_date?}")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="one record per line")
+    p.add_argument("--errors", metavar="ERR.jsonl", help="one line per failed document (default: OUT.errors.jsonl)")
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="worker processes (default: the usable CPUs; 1 runs in this process)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep OUT's complete records and do only the other documents (failures are retried)")
+    p.add_argument("--document-date-from-name", action="store_true",
+                   help="take the issue date from a YYYY-MM-DD or YYYYMMDD in the file name (or JSONL doc_id)")
+    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"larger documents fail (default: {DEFAULT_MAX_BYTES})")
+    p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"a document taking longer fails (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--scheduler", metavar="ADDRESS|local",
+                   help="run on Dask: a scheduler address, or 'local' for a LocalCluster of --workers processes")
+    p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("evaluate", help="score predictions against gold records")
     p.add_argument("--gold", required=True, help="folder of DOC_ID.json gold records, or a JSONL file")
