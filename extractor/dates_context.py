@@ -1,0 +1,96 @@
+"""Dates: what the whole release says about its own calendar.
+
+- `infer_date_order`: day/month order of numeric dates, from the document's own
+  evidence (an unambiguous `25/12/2024`, or a numeric date that one reading makes
+  equal to a date written in words, as `06/12/2025` over `Jeudi 12 juin`).
+- `infer_document_date`: the issue date, from the dateline, the header, the first
+  full date near the top, or a weekday + day + month that only one year fits.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .candidates import Candidate
+from .dates_lexicon import date_lexicon, fold
+
+_TOP = 600  # the dateline and header live in the first lines of a release
+_DATELINE = re.compile(r"(?:,|—|–|-|\|)[ \u00a0]{0,3}(?:le[ \u00a0]{1,3})?$", re.IGNORECASE)
+_LINE_START = re.compile(r"(?:^|\n)[ \t]{0,8}(?:le[ \u00a0]{1,3})?$", re.IGNORECASE)
+
+
+def infer_date_order(candidates: list[Candidate]) -> str:
+    """'DMY' (the French default) unless the document's own dates say 'MDY'."""
+    lex = date_lexicon()
+    dmy = mdy = 0
+    worded = set()
+    for c in candidates:
+        p = c.parts
+        if p.get("kind") == "word" and "day" in p and "day0" not in p:
+            worded.add((int(re.sub(r"\D", "", p["day"])), lex.month(p["month"]), p.get("year"), p.get("weekday")))
+    for c in candidates:
+        p = c.parts
+        if p.get("kind") != "numeric" or "iso" in p or "hi.a" in p:
+            continue
+        a, b = int(p["a"]), int(p["b"])
+        if a > 12 >= b:
+            dmy += 2
+        elif b > 12 >= a:
+            mdy += 2
+        elif a != b:
+            year = _full_year(p["year"])
+            for day, month, wyear, weekday in worded:
+                if wyear is not None and int(wyear) != year:
+                    continue
+                fits_mdy = (day, month) == (b, a) and _weekday_fits(year, a, b, weekday)
+                fits_dmy = (day, month) == (a, b) and _weekday_fits(year, b, a, weekday)
+                mdy += fits_mdy
+                dmy += fits_dmy
+    return "MDY" if mdy > dmy else "DMY"
+
+
+def _full_year(text: str) -> int:
+    y = int(text)
+    return y if len(text) == 4 else y + (2000 if y < 70 else 1900)
+
+
+def _weekday_fits(year: int, month: int, day: int, weekday: str | None) -> bool:
+    if weekday is None:
+        return True
+    try:
+        return date(year, month, day).weekday() == date_lexicon().weekdays[fold(weekday)]
+    except ValueError:
+        return False
+
+
+def infer_document_date(text: str, date_candidates: list[Candidate]) -> date | None:
+    from .dates_resolve import calendar_day
+
+    order = infer_date_order(date_candidates)
+    top = [c for c in date_candidates if c.start < _TOP and c.cue is None]
+    full = [(c, calendar_day(c.parts, order)) for c in top]
+    full = [(c, d) for c, d in full if d is not None]
+    for test in (_DATELINE, _LINE_START):
+        for c, d in full:
+            if test.search(text[max(0, c.start - 12):c.start]):
+                return d
+    if full:
+        return full[0][1]
+    return _from_weekday(top, date_candidates)
+
+
+def _from_weekday(top: list[Candidate], everything: list[Candidate]) -> date | None:
+    """`Jeudi 12 juin` with no year: the year, among those the text mentions, the weekday fits."""
+    lex = date_lexicon()
+    years = sorted({int(c.parts["year"]) for c in everything if c.parts.get("year", "").isdigit() and len(c.parts["year"]) == 4})
+    for c in top:
+        p = c.parts
+        if p.get("kind") != "word" or "weekday" not in p or "day" not in p or "year" in p:
+            continue
+        month, day = lex.month(p["month"]), int(re.sub(r"\D", "", p["day"]))
+        fits = [y for y in years if _weekday_fits(y, month, day, p["weekday"])]
+        if fits:
+            # the latest year that fits: a release names its past more than its future
+            # ("depuis 2014" in a 2025 release where 27 janvier was a Monday both years)
+            return date(max(fits), month, day)
+    return None
