@@ -88,7 +88,8 @@ def repair(doc: Doc, start: int, end: int, words: Words, keep_article: bool = Fa
     if keep_last:
         for k in range(end - 1, start - 1, -1):
             tok = doc[k]
-            if tok.text in _CUT or tok.is_space or "\n" in tok.text or _breaks_line(doc, k + 1) and k + 1 < end:
+            comma_before_legal_form = tok.text == "," and k + 1 < end and fold(doc[k + 1].text) in LEGAL_TOKENS
+            if (tok.text in _CUT and not comma_before_legal_form) or tok.is_space or "\n" in tok.text or _breaks_line(doc, k + 1) and k + 1 < end:
                 start = k + 1
                 break
     for k in range(start, end):
