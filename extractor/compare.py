@@ -2,7 +2,7 @@
 
 Each scored gold mention has an outcome in each run ("correct", or its error kinds
 such as "missed" or "value+qualifier"); each spurious prediction is an outcome of
-its own ("spurious" in the run that made it, "correct" in a run that did not).
+its own ("spurious" in the run that made it, "absent" in a run that did not).
 A change is an item whose outcome differs between the baseline and the new run.
 """
 from __future__ import annotations
@@ -13,6 +13,8 @@ from .evaluate import LABEL_ORDER, Evaluation
 from .records import Mention
 
 CORRECT = "correct"
+ABSENT = "absent"  # a spurious prediction's outcome in a run that did not make it
+GOOD = (CORRECT, ABSENT)
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,13 @@ def compare(new: ErrorReport, baseline: ErrorReport, new_ev: Evaluation, base_ev
     after, before = _outcomes(new.alignments), _outcomes(baseline.alignments)
     changes = []
     for key in sorted(set(after) | set(before), key=lambda k: (k[1], k[3], k[4], k[2], k[0])):
-        b, m_b = before.get(key, (CORRECT, None))
-        a, m_a = after.get(key, (CORRECT, None))
+        default = (CORRECT if key[0] == "gold" else ABSENT, None)
+        b, m_b = before.get(key, default)
+        a, m_a = after.get(key, default)
         if a == b:
             continue
         m = m_a or m_b
-        change = "fixed" if a == CORRECT else "broke" if b == CORRECT else "changed"
+        change = "fixed" if a in GOOD else "broke" if b in GOOD else "changed"
         changes.append(Change(change, key[1], key[2], key[3], key[4], m.text, b, a))
     scores = {
         name: {scheme: round(by_label["micro"].f1, 4) for scheme, by_label in ev.counts.items()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Iterable, Mapping
 
 from .evaluate import LABEL_ORDER, _overlap, same_value, strict_pairs
@@ -302,3 +303,27 @@ def _error_line(e: MentionError) -> str:
     if e.left is not None:
         line += f"\n      …{show(e.left)}⟦{show(e.middle)}⟧{show(e.right)}…"
     return line
+
+
+# --- source texts --------------------------------------------------------------------
+
+def source_texts(gold: str | Path, texts: str | Path | None, doc_ids: Iterable[str]) -> dict[str, str]:
+    """Texts of the gold documents, for context: the `texts` folder, or press_releases/
+    beside a gold folder (as read_records finds it); none when neither exists."""
+    from .records import RecordError
+    from .textio import read_text
+
+    if texts is not None:
+        folder = Path(texts)
+        if not folder.is_dir():
+            raise RecordError(f"{folder}: no such folder (--texts takes a folder of DOC_ID.txt)")
+    else:
+        folder = Path(gold).parent / "press_releases"
+        if not (Path(gold).is_dir() and folder.is_dir()):
+            return {}
+    out = {}
+    for doc_id in doc_ids:
+        f = folder / f"{doc_id}.txt"
+        if f.exists():
+            out[doc_id] = read_text(f).text
+    return out

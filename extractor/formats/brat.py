@@ -1,0 +1,127 @@
+"""BRAT standoff: DOC_ID.txt + DOC_ID.ann, one folder per collection.
+
+    T1<TAB>MONEY 665 675<TAB>5M d'euros
+    #1<TAB>AnnotatorNotes T1<TAB>value=5000000 currency=EUR qualifier=approx
+
+Offsets count Unicode code points of the .txt (CR included). The record's document
+date and extra fields have no place in standoff; they go to DOC_ID.meta.json beside
+the pair (brat ignores files other than .txt/.ann/.conf).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..records import RecordError
+from ..textio import read_text
+from .common import (ConversionError, Document, TextLookup, check_span, decode_notes, encode_notes,
+                     record_from_mentions)
+
+NAME = "brat"
+CARRIES_TEXT = True
+
+_T_LINE = re.compile(r"(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)")
+_NOTE_LINE = re.compile(r"#\d+\tAnnotatorNotes (T\d+)\t(.*)")
+
+
+def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
+    if path.is_dir():
+        files = sorted(path.glob("*.ann"))
+        if not files:
+            raise RecordError(f"{path}: folder holds no .ann files")
+    else:
+        files = [path]
+    docs, problems = [], []
+    for ann in files:
+        doc = _read_one(ann, texts, problems)
+        if doc is not None:
+            docs.append(doc)
+    if problems:
+        raise ConversionError(problems)
+    return docs
+
+
+def _read_one(ann: Path, texts: TextLookup, problems: list[str]) -> Document | None:
+    doc_id = ann.stem
+    txt = ann.with_suffix(".txt")
+    text = read_text(txt).text if txt.exists() else texts(doc_id)
+    if text is None:
+        raise RecordError(f"{ann}: no {txt.name} beside it (give --text)")
+    spans: dict[str, dict] = {}
+    notes: dict[str, list[str]] = {}
+    # Split on LF only: str.splitlines would also break at characters such as U+2028
+    # that may sit inside a span's text.
+    for lineno, line in enumerate(ann.read_text(encoding="utf-8").split("\n"), 1):
+        line = line.removesuffix("\r")
+        where = f"{ann}:{lineno}"
+        if not line.strip():
+            continue
+        t = _T_LINE.fullmatch(line)
+        if t:
+            tid, label, offsets, surface = t.groups()
+            if ";" in offsets:
+                problems.append(f"{where}: {tid} {label} {offsets} is a discontinuous span; "
+                                "records hold contiguous spans only")
+                continue
+            start, end = map(int, offsets.split())
+            # brat writes a span that crosses a line break with spaces in its T line
+            claimed_ok = check_span(text, start, end, None, f"{where}: {tid} {label}", problems)
+            if claimed_ok and _flat(text[start:end]) != surface:
+                problems.append(f"{where}: {tid} {label} {start}-{end} {surface!r} does not match the text "
+                                f"there ({text[start:end]!r})")
+                claimed_ok = False
+            if claimed_ok:
+                spans[tid] = {"label": label, "text": text[start:end], "start": start, "end": end}
+            continue
+        n = _NOTE_LINE.fullmatch(line)
+        if n:
+            notes.setdefault(n.group(1), []).append(n.group(2))
+            continue
+        problems.append(f"{where}: unsupported annotation line {line[:40]!r} (only T entities and "
+                        "AnnotatorNotes are read)")
+    for tid, parts in notes.items():
+        if tid not in spans:
+            problems.append(f"{ann}: AnnotatorNotes for {tid}, which is not a usable T annotation")
+            continue
+        spans[tid].update(decode_notes(" ".join(parts), f"{ann}: {tid}"))
+    meta_path = ann.with_name(f"{doc_id}.meta.json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    if not isinstance(meta, dict):
+        raise RecordError(f"{meta_path}: expected a JSON object")
+    meta.pop("doc_id", None)
+    ddate = meta.pop("document_date", None)
+    if problems:
+        return None
+    record = record_from_mentions(doc_id, ddate, list(spans.values()), meta, str(ann))
+    record.check(text, str(ann))
+    return Document(record, text)
+
+
+def _flat(s: str) -> str:
+    return s.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def write(docs: list[Document], out: Path) -> list[Path]:
+    out.mkdir(exist_ok=True)
+    written = []
+    for d in docs:
+        rec = d.record
+        base = out / rec.doc_id
+        with open(base.with_suffix(".txt"), "w", encoding="utf-8", newline="") as fh:
+            fh.write(d.text)
+        lines = []
+        for i, m in enumerate(sorted(rec.mentions, key=lambda m: (m.start, m.end)), 1):
+            lines.append(f"T{i}\t{m.label} {m.start} {m.end}\t{_flat(m.text)}")
+            note = encode_notes(m)
+            if note:
+                lines.append(f"#{i}\tAnnotatorNotes T{i}\t{note}")
+        ann = base.with_suffix(".ann")
+        ann.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        written += [base.with_suffix(".txt"), ann]
+        if rec.document_date is not None or rec.extra:
+            meta = out / f"{rec.doc_id}.meta.json"
+            meta.write_text(json.dumps({"document_date": rec.document_date, **rec.extra}, ensure_ascii=False,
+                                       indent=1) + "\n", encoding="utf-8")
+            written.append(meta)
+    return written
