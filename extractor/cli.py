@@ -143,10 +143,56 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     gold = read_records(args.gold, texts=args.texts)
     pred = read_records(args.pred)
     result = evaluate(gold, pred)
+    data, blocks = result.to_dict(), [format_table(result)]
+    if args.errors or args.html or args.baseline:
+        from .errors import analyse, format_errors, source_texts
+
+        if args.html:
+            check_output(args.html, [Path(args.gold), Path(args.pred)])
+        texts = source_texts(args.gold, args.texts, [r.doc_id for r in gold])
+        report = analyse(gold, pred, texts)
+        if args.errors:
+            data["errors"] = report.to_dict()
+            blocks.append(format_errors(report))
+        if args.baseline:
+            from .compare import compare, format_comparison
+
+            base = read_records(args.baseline)
+            comparison = compare(report, analyse(gold, base), result, evaluate(gold, base))
+            data["baseline"] = comparison.to_dict()
+            blocks.append(format_comparison(comparison, args.baseline))
+        if args.html:
+            from .report import render
+
+            Path(args.html).write_text(render(result, report, texts), encoding="utf-8")
+            print(f"extractor: wrote {args.html}", file=sys.stderr)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(format_table(result))
+        print("\n\n".join(blocks))
+    return 0
+
+
+# --- convert -------------------------------------------------------------------
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from .formats import ConversionError, convert
+
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise UsageError(f"{out}: folder {out.parent} does not exist")
+    if out.resolve() == Path(args.input).resolve():
+        raise UsageError(f"{out}: output is also the input")
+    try:
+        result = convert(args.input, args.from_format, args.to_format, out, text=args.text)
+    except ConversionError as exc:
+        # Every misaligned span gets its own line, so all can be fixed in one pass.
+        for problem in exc.problems:
+            print(f"extractor: error: {problem}", file=sys.stderr)
+        raise UsageError(f"{len(exc.problems)} problem(s) in {args.input}; nothing written") from None
+    for note in result.notes:
+        print(f"extractor: note: {note}", file=sys.stderr)
+    print(f"extractor: convert: {result.documents} documents, {result.mentions} mentions -> {out}", file=sys.stderr)
     return 0
 
 
@@ -196,7 +242,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--texts", help="folder of DOC_ID.txt to check gold offsets against "
                                    "(default: press_releases/ beside a gold folder)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.add_argument("--errors", action="store_true",
+                   help="list every error by kind, a label confusion table and errors grouped by surface form")
+    p.add_argument("--html", metavar="REPORT.html", help="write a self-contained HTML report here")
+    p.add_argument("--baseline", metavar="OTHER.jsonl",
+                   help="an earlier prediction run: list which mentions got fixed and which broke")
     p.set_defaults(func=cmd_evaluate)
+
+    from .formats import FORMATS
+
+    p = sub.add_parser("convert", help="convert gold or predictions between records and annotation tool formats")
+    p.add_argument("input", metavar="INPUT", help="file or folder to convert")
+    p.add_argument("--from", dest="from_format", choices=FORMATS,
+                   help="format of INPUT (default: guessed from its name and content)")
+    p.add_argument("--to", dest="to_format", required=True, choices=FORMATS, help="format to write")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="file, or folder for brat and record folders (.jsonl for one record JSONL file)")
+    p.add_argument("--text", metavar="TEXT",
+                   help="source text file or folder of DOC_ID.txt, for formats that do not carry the text")
+    p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("schema", help="print the record's JSON Schema")
     p.set_defaults(func=cmd_schema)
