@@ -27,7 +27,7 @@ _BOUNDARIES = (
 def split_text(text: str, limit: int) -> list[str]:
     """Cut `text` into consecutive pieces of at most `limit` characters.
 
-    >>> split_text("Un. Deux.\\n\\nTrois quatre.", 12)
+    >>> split_text("Un. Deux.\\n\\nTrois quatre.", 13)
     ['Un. Deux.\\n\\n', 'Trois quatre.']
     >>> "".join(split_text("abcdefghij", 4))
     'abcdefghij'
