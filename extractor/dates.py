@@ -10,6 +10,7 @@ repetition, so scanning is linear even on a megabyte of digits or slashes.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -50,23 +51,25 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     year = r"(?:1[89]\d\d|20\d\d)"
     # A year or day never continues a number, an amount or a code.
     end_num = r"(?![\w%€$]|[.,/-]\d)"
+    # ...nor is it followed by a unit: "2025 euros", "2030 M€", "2024 MW".
+    unit = rf"{_SP}?(?:[%€$£]|(?:euros?|dollars?|[kKMG]€|M[dW]|MWh?|GWh?|kWh?|tonnes|millions?|milliards?)(?!\w))"
     ic = re.IGNORECASE
     return {
         "numeric": re.compile(
             r"(?<![\w/.,:-])(?:(?P<iy>\d{4})-(?P<im>\d\d)-(?P<id>\d\d)"
-            r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d))(?![\w/]|[.,:-]\d)"),
+            r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d))(?!(?!T\d)[\w/]|[.,:-]\d)"),
         "word": re.compile(
             rf"(?:(?<![\w-])|(?<=mi-))(?:(?P<wd0>{weekdays}),?{_S})?"
             rf"(?:(?P<d0>{day})(?:{_S}(?:au|à|et){_S}|{_SP}?[-–]{_SP}?)(?:(?P<wd>{weekdays}){_S})?)?"
             rf"(?:(?P<d>{day}){_S})?"
             rf"(?P<m>{months}|(?:{abbr})\.?)(?:{_S}(?P<y>{year}){end_num})?(?![\w-])", ic),
-        "year": re.compile(rf"(?:(?<![\w,.'’/-])|(?<=mi-))(?P<y>{year}){end_num}(?!{_SP}?[%€$]|{_SP}\d\d\d(?!\d))", ic),
+        "year": re.compile(rf"(?:(?<![\w,.'’/-])|(?<=mi-))(?P<y>{year}){end_num}(?!{unit}|{_SP}\d\d\d(?!\d))", ic),
         "decade": re.compile(rf"(?<![\w-])années{_S}(?P<y>(?:19|20)\d0)(?![\w%€$]|[.,/-]\d)", ic),
         "table_row": re.compile(
             rf"[^\d\n]{{0,80}}?(?:(?:\t|{_SP}{{2,12}})(?:1[89]\d\d|20\d\d)){{2,8}}(?:[ \t]{{1,12}}[^\d\n]{{1,30}})?\r?"),
         "year_range": re.compile(
             rf"(?<![\w,.'’/-])(?P<y>{year})(?:{_SP}?(?P<dash>[-–—/]){_SP}?|{_S}(?P<conn>à|au|et){_S})"
-            rf"(?P<y2>{year}|(?<=/)\d\d){end_num}", ic),
+            rf"(?P<y2>{year}|(?<=/)\d\d){end_num}(?!{unit})", ic),
         "period": re.compile(
             rf"(?<![\w-])(?:(?P<pa>[TQSH])(?P<pn>[1-4])(?:(?:{_SP}|-)?(?P<py>{year})(?:/(?P<fy>\d\d(?:\d\d)?))?)?"
             rf"|(?:(?P<dem>{alternation(lex.demonstratives)}){_S})?(?P<ord>{alternation(surface_words('ordinals'))}){_S}(?P<unit>{alternation(surface_words('period_words'))})"
@@ -93,7 +96,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:^|[^\w-])(?:{alternation(_year_triggers())}){_SP}{{0,3}}$", ic),
         "next_word": re.compile(rf"{_S}(?P<w>[^\W\d_]{{3,20}})"),
         "past": re.compile(
-            r"\b(?:a|ont|avons|avez|avait|avaient|aura|auront)(?:\s+\w+){0,2}?\s+\w+(?:é|ée|és|ées|i|is|it|u|us|ert)\b"
+            r"\b(?:a|ont|avons|avez|avait|avaient)(?:\s+\w+){0,2}?\s+\w+(?:é|ée|és|ées|i|is|it|u|us|ert)\b"
             r"|\b\w{2,20}(?:ait|aient)\b", ic),
         "range_gap": re.compile(
             rf"{_SP}{{0,2}}(?P<dash>[-–—]){_SP}{{0,2}}|{_S}(?P<conn>au|à|et){_S}(?:l{_APO}|la{_S}|le{_S})?", ic),
@@ -134,8 +137,11 @@ def _word(text: str, P) -> list[_Atom]:
     out = []
     for m in P["word"].finditer(text):
         g = {k: v for k, v in m.groupdict().items() if v}
-        if fold(g["m"]) not in lex.months and "d" not in g and "y" not in g:
-            continue  # a bare abbreviation: "sept" is also a number, "mar" a prefix
+        if "d" not in g and "y" not in g:
+            if fold(g["m"]) not in lex.months:
+                continue  # a bare abbreviation: "sept" is also a number, "mar" a prefix
+            if g["m"].istitle() and not re.search(r"(?:^|[.!?:\n]\s{0,3})$", text[max(0, m.start() - 4):m.start()]):
+                continue  # "Mars Inc.": a capitalised month alone inside a sentence is a name
         if "d0" in g and "d" not in g:
             continue
         start = m.start()
@@ -177,7 +183,7 @@ def _period(text: str, P) -> list[_Atom]:
     return out
 
 
-_ARTICLE_BEFORE = re.compile(r"(?:^|\W)(?:le|au|du|ce)[ \u00a0]$", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"(?:(?:^|\W)(?:au|du|ce)|(?:dès|ici|depuis|avant|après) le)[ \u00a0]$", re.IGNORECASE)
 
 
 def _season(text: str, P) -> list[_Atom]:
@@ -315,11 +321,15 @@ def _year_words(text: str, P) -> list[_Atom]:
 def _choose(atoms: list[_Atom]) -> list[_Atom]:
     """Non-overlapping atoms, the longest first (a full date beats the year inside it)."""
     kept: list[_Atom] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # sorted starts of the kept atoms, which never overlap
+    ends: list[int] = []
     for a in sorted(atoms, key=lambda a: (-(a.end - a.start), a.start)):
-        if all(a.end <= s or e <= a.start for s, e in taken):
-            kept.append(a)
-            taken.append((a.start, a.end))
+        i = bisect.bisect_left(starts, a.start)
+        if (i < len(starts) and starts[i] < a.end) or (i > 0 and ends[i - 1] > a.start):
+            continue
+        starts.insert(i, a.start)
+        ends.insert(i, a.end)
+        kept.append(a)
     return sorted(kept, key=lambda a: a.start)
 
 

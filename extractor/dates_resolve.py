@@ -29,6 +29,7 @@ class Unresolvable(ValueError):
 
 
 _FORWARD = {"from", "until", "after"}
+_NEARER_BY = 3  # months
 
 
 def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:
@@ -72,26 +73,31 @@ def resolve(parts, doc_date: date | None, order: str = "DMY") -> tuple[str | Non
         if "weekday0" in lo:
             lo["weekday"] = lo.pop("weekday0")
         if "year" not in hi:
-            # resolve the first day, then the last one in the same or the next year
-            low = _value(lo, doc_date, order)
-            if low is None:
-                return None, None
-            hi["year"] = low[:4]
-            high = _value(hi, doc_date, order)
-            if high < low:
-                high = _value(dict(hi, year=str(int(low[:4]) + 1)), doc_date, order)
-            return low, high
+            return _in_order(lo, hi, doc_date, order)
     if not hi:
         return _value(lo, doc_date, order), _implicit_high(lo, doc_date)
     for key in ("kind", "tense", "_forward", "_focus"):
         if key in lo:
             hi.setdefault(key, lo[key])
+    if "year" not in hi and "year" not in lo and lo["kind"] == "word":
+        return _in_order(lo, hi, doc_date, order)
     high = _value(hi, doc_date, order)
     # The low end borrows what it leaves out from the high end ("3 mars au 30 juin 2025").
     for key in ("year", "month"):
         if key in hi and key not in lo and lo["kind"] == hi["kind"] and ("day" in lo or key == "year"):
             lo[key] = hi[key]
     return _value(lo, doc_date, order), high
+
+
+def _in_order(lo, hi, doc_date: date | None, order: str) -> tuple[str | None, str | None]:
+    """A range with no year: the first end as a partial date, the last one after it."""
+    low = _value(lo, doc_date, order)
+    if low is None:
+        return None, None
+    high = _value(dict(hi, year=low[:4]), doc_date, order)
+    if high is not None and high < low:
+        high = _value(dict(hi, year=str(int(low[:4]) + 1)), doc_date, order)
+    return low, high
 
 
 def _implicit_high(p, doc_date: date | None) -> str | None:
@@ -233,7 +239,10 @@ def _partial_year(first: int, last: int, p, doc_date: date | None, day: int | No
     if p.get("_focus"):
         return int(p["_focus"])
     distance = lambda y: max(start(y) - now, now - end(y), 0)  # noqa: E731
-    return min((y0, y0 - 1, y0 + 1), key=distance)
+    # The issue year unless another instance is clearly nearer (a "décembre" in a
+    # February results release is the December just gone).
+    other = min((y0 - 1, y0 + 1), key=distance)
+    return other if distance(other) + _NEARER_BY < distance(y0) else y0
 
 
 def _period(p, doc_date: date | None) -> str | None:
