@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Callable, Iterator
 
 from .batch_engines import EngineError, Result, Task, in_process, process_pool
 from .textio import DEFAULT_MAX_BYTES, InputError, read_text
@@ -314,13 +314,15 @@ def run_batch(
     scheduler: str | None = None,
     progress: IO[str] | None = None,
     extractor=None,
+    on_result: Callable[[Result], None] | None = None,
 ) -> Summary:
     """Run a batch job and say what it did.
 
     `workers` defaults to the usable CPUs; 1 runs in this process (with
     `extractor` if given, else a new one). `scheduler` ("local" or a Dask
     scheduler address) runs on Dask instead. `timeout` is per document, None for
-    none. Raises BatchError when the job cannot start or go on.
+    none. `on_result` is called with each result once it is written (to log,
+    or time, the job). Raises BatchError when the job cannot start or go on.
     """
     workers = usable_cpus() if workers is None else workers
     if workers < 1:
@@ -353,6 +355,8 @@ def run_batch(
             err.write({k: result.get(k) for k in ("doc_id", "path", "stage", "reason")})
             counts["errors"] += 1
         bar.update(counts["records"] + counts["errors"], counts["errors"])
+        if on_result is not None:
+            on_result(result)
 
     def tasks() -> Iterator[Task]:
         # Unreadable documents never reach a worker: they fail here, in order.
