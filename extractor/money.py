@@ -147,12 +147,10 @@ def amount(parts: dict[str, str]) -> tuple[Decimal, Decimal | None]:
     """
     unit = currencies.lookup(parts["currency"])
     scale = numbers.scale_factor(parts["scale"]) if "scale" in parts else Decimal(1)
-    if "half" in parts:
-        scale_value = scale
-        low = (_number(parts.get("number") or parts["words"], parts.get("sign")) + Decimal("0.5")) * scale_value
-    else:
-        low = _number(parts.get("number") or parts["words"], parts.get("sign"))
-        low *= numbers.scale_factor(parts["low_scale"]) if "low_scale" in parts else scale
+    low = _number(parts.get("number") or parts["words"], parts.get("sign"))
+    if "half" in parts:  # `1 million et demi`: the half is of the scale word
+        low += Decimal("0.5")
+    low *= numbers.scale_factor(parts["low_scale"]) if "low_scale" in parts else scale
     high = None
     if "high" in parts:
         high = _number(parts["high"], parts.get("high_sign")) * scale
