@@ -124,17 +124,23 @@ def _view(text: str | None, marks: list[tuple[Mention, list[str], str, Mention |
 
 
 def _mark(m: Mention, shown: str, kinds: list[str], pair: str, other: Mention | None, clipped: bool = False) -> str:
-    tip = [f"{m.label} {m.start}-{m.end} {show(m.text)!r}", describe_fields(m)]
+    tip = [_brief(m)]
     if m.optional:
         tip.append("optional")
     tip.append(" + ".join(kinds))
-    if other is not None:
-        tip.append(f"other side: {other.label} {other.start}-{other.end} {show(other.text)!r} {describe_fields(other)}")
+    # The other side only tells something when the two differ.
+    if other is not None and kinds != ["correct"]:
+        tip.append(f"other side: {_brief(other)}")
     if clipped:
         tip.append("overlaps another mention or leaves the text: shown clipped")
     err = " err" if set(kinds) - {"correct", "ignored"} else ""
     return (f"<mark class=\"m L-{esc(m.label)}{err}\" data-label=\"{esc(m.label)}\" data-kinds=\"{' '.join(kinds)}\" "
             f"data-pair=\"{pair}\" title=\"{esc(' · '.join(tip))}\">{esc(shown)}</mark>")
+
+
+def _brief(m: Mention) -> str:
+    fields = describe_fields(m)
+    return f"{m.label} {m.start}-{m.end} «{show(m.text)}»" + ("" if fields == "-" else f" {fields}")
 
 
 CSS = """

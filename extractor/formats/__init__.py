@@ -104,6 +104,11 @@ def read(path: str | Path, fmt: str, text: str | Path | None = None,
 def write(docs: list[Document], fmt: str, out: str | Path) -> list[Path]:
     out = Path(out)
     module = MODULES[fmt]
+    folder = fmt == "brat" or (fmt == "record" and out.suffix not in (".json", ".jsonl"))
+    if folder and out.exists() and not out.is_dir():
+        raise RecordError(f"{out}: is a file; {fmt} output here is a folder")
+    if not folder and out.is_dir():
+        raise RecordError(f"{out}: is a folder, expected a file")
     if fmt != "record":
         missing = [d.record.doc_id for d in docs if d.text is None]
         if missing:
