@@ -1,37 +1,21 @@
 """Document context: facts about the whole release that resolution needs."""
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import date
 from functools import cache
 
 from .candidates import Candidate, DocContext
+from .dates_context import infer_date_order, infer_document_date
 from .lexicon import string_table
 
 
 def build(text: str, candidates: list[Candidate], document_date: date | None) -> DocContext:
     date_candidates = [c for c in candidates if c.label == "DATE"]
     if document_date is None:
-        document_date = _infer_document_date(text, date_candidates)
-    return DocContext(document_date=document_date, country=detect_country(text), date_order=_date_order(date_candidates))
-
-
-def _infer_document_date(text: str, date_candidates: list[Candidate]) -> date | None:
-    try:
-        dates = importlib.import_module("extractor.dates")
-    except ModuleNotFoundError:
-        return None
-    return dates.infer_document_date(text, date_candidates)
-
-
-def _date_order(date_candidates: list[Candidate]) -> str:
-    """Day/month order of this document's numeric dates (its own evidence, else French)."""
-    try:
-        dates = importlib.import_module("extractor.dates")
-    except ModuleNotFoundError:
-        return "DMY"
-    return dates.infer_date_order(date_candidates)
+        document_date = infer_document_date(text, date_candidates)
+    return DocContext(document_date=document_date, country=detect_country(text),
+                      date_order=infer_date_order(date_candidates))
 
 
 # A word in the dateline or title says more about the country than one in the body.

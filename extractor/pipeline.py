@@ -8,7 +8,6 @@ what the config lists is deserialized, vectors included.
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import spacy
@@ -17,22 +16,13 @@ from spacy.util import load_config
 
 from .lexicon import models_dir
 
-# Importing these registers their factories, so the pipeline builds from a source
-# checkout too, where the `spacy_factories` entry points may not be installed.
-_COMPONENT_MODULES = ("extractor.money", "extractor.percent", "extractor.dates", "extractor.orgs")
+# Importing the component modules registers their factories, so the pipeline builds
+# from a source checkout too, where the `spacy_factories` entry points may not be installed.
+from . import dates, money, orgs, percent  # noqa: E402,F401
 
 
 class PipelineError(RuntimeError):
     pass
-
-
-def _register_components() -> None:
-    for name in _COMPONENT_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
 
 
 def build(config_path: str | Path | None = None) -> Language:
@@ -50,7 +40,6 @@ def build(config_path: str | Path | None = None) -> Language:
     if len(sources) != 1:
         raise PipelineError(f"{path}: expected components sourced from exactly one package, got {sorted(sources)}")
     (source,) = sources
-    _register_components()
     sourced = [n for n in names if "source" in components[n]]
     if names[: len(sourced)] != sourced:
         raise PipelineError(f"{path}: sourced components {sourced} must come first in the pipeline")

@@ -214,6 +214,20 @@ def _is_decimal(s: str) -> bool:
 
 # --- files -----------------------------------------------------------------
 
+def file_stem(doc_id: str | None, where: str = "record") -> str:
+    """A doc_id about to name a file in an output folder: refuse any that would leave it.
+
+    >>> file_stem("001_region")
+    '001_region'
+    >>> file_stem("../../etc/passwd")
+    Traceback (most recent call last):
+    extractor.records.RecordError: record: doc_id '../../etc/passwd' cannot name a file (path separator, NUL or leading dot)
+    """
+    if doc_id is None or not doc_id or doc_id.startswith(".") or any(ch in doc_id for ch in "/\\\x00"):
+        raise RecordError(f"{where}: doc_id {doc_id!r} cannot name a file (path separator, NUL or leading dot)")
+    return doc_id
+
+
 def read_records(path: str | Path, texts: str | Path | None = None) -> list[Record]:
     """Read records from a JSONL file, a JSON file, or a folder of DOC_ID.json files.
 

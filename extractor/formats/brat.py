@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from ..records import RecordError
+from ..records import RecordError, file_stem
 from ..textio import read_text
 from .common import (ConversionError, Document, TextLookup, check_span, decode_notes, encode_notes,
                      record_from_mentions)
@@ -107,8 +107,9 @@ def write(docs: list[Document], out: Path) -> list[Path]:
     written = []
     for d in docs:
         rec = d.record
-        base = out / rec.doc_id
-        with open(base.with_suffix(".txt"), "w", encoding="utf-8", newline="") as fh:
+        stem = file_stem(rec.doc_id)
+        txt, ann = out / f"{stem}.txt", out / f"{stem}.ann"
+        with open(txt, "w", encoding="utf-8", newline="") as fh:
             fh.write(d.text)
         lines = []
         for i, m in enumerate(sorted(rec.mentions, key=lambda m: (m.start, m.end)), 1):
@@ -116,11 +117,10 @@ def write(docs: list[Document], out: Path) -> list[Path]:
             note = encode_notes(m)
             if note:
                 lines.append(f"#{i}\tAnnotatorNotes T{i}\t{note}")
-        ann = base.with_suffix(".ann")
         ann.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        written += [base.with_suffix(".txt"), ann]
+        written += [txt, ann]
         if rec.document_date is not None or rec.extra:
-            meta = out / f"{rec.doc_id}.meta.json"
+            meta = out / f"{stem}.meta.json"
             meta.write_text(json.dumps({"document_date": rec.document_date, **rec.extra}, ensure_ascii=False,
                                        indent=1) + "\n", encoding="utf-8")
             written.append(meta)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..records import LABELS, LISTS, SCHEMA, Mention, Record, RecordError
+from ..records import LABELS, LISTS, SCHEMA, Mention, Record, RecordError, file_stem
 
 FIELDS = ("name", "value", "high", "currency", "qualifier")  # normalized fields, notes order
 
@@ -40,7 +40,7 @@ def text_lookup(text: str | Path | None, single_doc_ok: bool = True) -> TextLook
         raise RecordError(f"{path}: no such file or folder")
     if path.is_dir():
         def from_folder(doc_id: str) -> str | None:
-            f = path / f"{doc_id}.txt"
+            f = path / f"{file_stem(doc_id)}.txt"
             return read_text(f).text if f.exists() else None
         return from_folder
     # A single text file serves a single document whatever its doc_id.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..records import LISTS, Record, read_records
+from ..records import LISTS, Record, file_stem, read_records
 from .common import ConversionError, Document, TextLookup, misaligned
 
 NAME = "record"
@@ -40,7 +40,7 @@ def write(docs: list[Document], out: Path) -> list[Path]:
     out.mkdir(exist_ok=True)
     written = []
     for d in docs:
-        f = out / f"{d.record.doc_id}.json"
+        f = out / f"{file_stem(d.record.doc_id)}.json"
         f.write_text(dump(d.record), encoding="utf-8")
         written.append(f)
     return written
