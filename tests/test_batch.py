@@ -186,14 +186,17 @@ def test_jsonl_inputs_dates_from_names_and_input_errors(extractor, tmp_path):
         json.dumps({"doc_id": "dated", "text": "Raidium lève 5 M€.", "document_date": "2023-05-02"}),
         json.dumps({"doc_id": "bad_date", "text": "Raidium.", "document_date": "02/05/2023"}),
         json.dumps({"doc_id": "no_text"}),
+        json.dumps({"doc_id": "../../escape", "text": "Raidium."}),  # only ever a JSON value
     ]) + "\n", encoding="utf-8")
     (tmp_path / "idf-2025-06-12-vivatech.txt").write_text("La Région annonce.", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     summary = run_batch([source, tmp_path / "idf-2025-06-12-vivatech.txt"], out, workers=1,
                         dates_from_names=True, extractor=extractor)
-    assert (summary.records, summary.errors) == (3, 2)
+    assert (summary.records, summary.errors) == (4, 2)
     dates = {r["doc_id"]: r["document_date"] for r in lines(out)}
-    assert dates == {"cp_20240131": "2024-01-31", "dated": "2023-05-02", "idf-2025-06-12-vivatech": "2025-06-12"}
+    assert dates == {"cp_20240131": "2024-01-31", "dated": "2023-05-02", "idf-2025-06-12-vivatech": "2025-06-12",
+                     "../../escape": None}
+    assert sorted(p.name for p in tmp_path.parent.iterdir() if p.name == "escape") == []
     reasons = {e["doc_id"]: e["reason"] for e in lines(tmp_path / "out.errors.jsonl")}
     assert "in.jsonl:3: document_date '02/05/2023' is not YYYY-MM-DD" in reasons["bad_date"]
     assert "in.jsonl:4: \"text\" is missing" in reasons["no_text"]
