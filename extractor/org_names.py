@@ -17,8 +17,11 @@ from .candidates import Candidate
 LEGAL_FORMS = (
     "sa", "sas", "sasu", "sarl", "se", "sca", "scop", "scic", "sci", "snc", "eurl", "gie", "inc", "ltd",
     "llc", "gmbh", "ag", "plc", "bv", "nv", "spa", "srl", "oy", "ab", "asa", "a/s", "s.a.", "s.a.s.",
+    "corp", "co", "llp", "lp", "pty", "kk", "fz-llc", "fzco", "fze",
 )
-LEGAL_TOKENS = frozenset({*LEGAL_FORMS, ".", "inc.", "ltd.", "b.v.", "n.v.", "s.p.a.", "s.r.l.", "a", "/", "s"})
+LEGAL_TOKENS = frozenset({
+    *LEGAL_FORMS, ".", "inc.", "ltd.", "b.v.", "n.v.", "s.p.a.", "s.r.l.", "a", "/", "s", "corp.", "co.",
+})
 # Head nouns shared by many organisations: never a short form of one of them.
 HEAD_WORDS = frozenset({
     "region", "conseil", "departement", "ville", "mairie", "metropole", "communaute", "agence", "banque",
@@ -36,8 +39,14 @@ _SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "e
 
 
 def without_legal_form(text: str) -> str:
-    bare = _LEGAL_TAIL.sub("", text).strip()
-    return bare or text
+    """`Kanazawa Seiki Co., Ltd.` -> `Kanazawa Seiki`: forms can pile up, so strip until none is left."""
+    bare = text
+    while True:
+        shorter = _LEGAL_TAIL.sub("", bare).strip()
+        if shorter == bare or not shorter:
+            break
+        bare = shorter
+    return bare.rstrip(" ,") or text
 
 
 def _fold(text: str) -> str:
@@ -120,7 +129,8 @@ def _expands(short: str, long: str, candidates: list[Candidate], first_seen: dic
 
 
 def _pick_name(members: list[Candidate]) -> str:
-    """The document's own most complete spelling, preferring one not written in capitals.
+    """The document's own most complete spelling, preferring one not written in capitals,
+    without its trailing legal form (`Kelvia SAS` and `Kelvia` are the organisation `Kelvia`).
 
     The gazetteer only groups spellings; the name stays the one the document uses, so an
     acronym-only text keeps its acronym and a regional branch keeps its region.
@@ -129,7 +139,7 @@ def _pick_name(members: list[Candidate]) -> str:
     longest = max(members, key=lambda c: len(key(c.text).split()))
     same = [c for c in members if key(c.text) == key(longest.text)]
     mixed = [c for c in same if not _is_all_caps(c.text)]
-    chosen = (mixed or same)[0].text
+    chosen = without_legal_form((mixed or same)[0].text)
     return _region_name(chosen) if _REGIONAL_COUNCIL.match(key(chosen)) else chosen
 
 

@@ -184,7 +184,7 @@ class OrgDetector:
         for p in accepted:
             tokens = [fold(t.text) for t in doc[p.start : p.end]]
             names.setdefault(tokens[0], set()).add(tuple(tokens))
-            while len(tokens) > 1 and tokens[-1] in org_names.LEGAL_TOKENS:
+            while len(tokens) > 1 and (tokens[-1] in org_names.LEGAL_TOKENS or tokens[-1] == ","):
                 tokens.pop()  # `Kelvia SAS` vouches for `Kelvia`
             names[tokens[0]].add(tuple(tokens))
         added = []

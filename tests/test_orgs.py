@@ -24,6 +24,9 @@ POSITIVE = [
     ("Kelvia SAS édite une plateforme logicielle.", ["Kelvia SAS"]),
     ("Le tour est mené par Capucine Ventures et Rivage Capital.", ["Capucine Ventures", "Rivage Capital"]),
     ("Elle rachète Brightwater Analytics, Inc. pour 40 M$.", ["Brightwater Analytics, Inc."]),
+    # stacked and Asian legal forms stay in the span; a later bare mention follows the full one
+    ("Un accord avec Hoshida Kogyo Co., Ltd. est signé. Hoshida Kogyo livrera en mai.", ["Hoshida Kogyo Co., Ltd.", "Hoshida Kogyo"]),
+    ("Le conseil de Marvell Quayle Corp. a approuvé l'offre.", ["Marvell Quayle Corp."]),
     # all caps and gazetteer
     ("La Région mobilise 2,25 M € pour X-FAB FRANCE (foundry analogique).", ["X-FAB FRANCE"]),
     ("Le projet est soutenu par Bpifrance et la Banque des Territoires.", ["Bpifrance", "Banque des Territoires"]),
@@ -82,6 +85,13 @@ def test_sub_unit_is_its_parent(extractor):
     [
         (["Région Île-de-France", "Région Ile-de-France"], ["Région Île-de-France"] * 2),
         (["Kelvia", "Kelvia SAS", "KELVIA"], ["Kelvia"] * 3),
+        # the legal form is left out of the name even when every mention carries it
+        (["Nordhavn A/S", "Nordhavn"], ["Nordhavn"] * 2),
+        (["Brightwater Analytics, Inc."], ["Brightwater Analytics"]),
+        (["Hoshida Kogyo Co., Ltd.", "Hoshida Kogyo"], ["Hoshida Kogyo"] * 2),
+        (["Atelier Ombre Middle East FZ-LLC"], ["Atelier Ombre Middle East"]),
+        # a name that only looks like a legal form keeps it
+        (["SA"], ["SA"]),
         (["THERMOFLUX INDUSTRIE", "Thermoflux Industrie"], ["Thermoflux Industrie"] * 2),
         (["Région Occitanie", "Conseil régional d'Occitanie"], ["Région Occitanie"] * 2),
         (["Néréide Analytics", "Néréide"], ["Néréide Analytics"] * 2),
