@@ -27,10 +27,13 @@ PATTERN_KINDS = {
     "suffix",
     # the match is the whole name (Mistral.ai, X-FAB FRANCE)
     "full",
+    # like head, but the name may list several domains (ministère de l'Économie, des Finances et de la Souveraineté industrielle)
+    "head_list",
 }
 WORD_LISTS = (
     "determiners", "connectors", "titles", "places", "events", "event_words", "programmes",
-    "common_nouns", "junk", "months_days", "acronym_stoplist",
+    "common_nouns", "junk", "months_days", "acronym_stoplist", "located_verbs", "non_org_heads",
+    "trailing_roles", "ticker_words", "opening_words",
 )
 GAZETTEER_FLAGS = {"exact", "network"}
 

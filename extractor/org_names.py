@@ -43,8 +43,8 @@ def without_legal_form(text: str) -> str:
     bare = text
     while True:
         shorter = _LEGAL_TAIL.sub("", bare).strip()
-        if shorter == bare or not shorter:
-            break
+        if shorter == bare or not shorter or shorter.endswith("&"):
+            break  # `Rothschild & Co`: after `&`, Co is part of the name
         bare = shorter
     return bare.rstrip(" ,") or text
 

@@ -16,7 +16,17 @@ MAX_NAME_TOKENS = 8
 _URLISH = re.compile(r"@|^www\.|^https?:|\.(fr|com|org|net|eu)/", re.I)
 _CODE = re.compile(r"^[A-Z]{1,4}-?\d[\w-]*$|;")  # Q3, C42, CET1, NCT04873312, TL;DR: codes, not names
 _CUT = {"|", "–", "—", "(", ")", ":", ",", ";", "«", "»", '"', "“", "”", "!", "?", "•"}
-LOWERCASE_HEADS = {"lycee", "college", "ecole", "universite", "conservatoire", "groupe"}
+LOWERCASE_HEADS = {
+    "lycee", "college", "ecole", "universite", "conservatoire", "groupe", "hopital", "gouvernement", "communaute", "ministere",
+}
+_POSTCODE = re.compile(r"^\d{5}$")
+_DEPARTMENT = re.compile(r"^(\d{2,3}|2[AB])$")
+# Lowercase words that continue a ministry's domains: adjectives (industrielle, numérique, supérieur).
+_ADJECTIVE = re.compile(r"(elle|elles|el|els|ique|iques|aire|aires|ale|ales|al|aux|ieur|ieure|if|ive|ée|ées|ère|ier|able|ible)$")
+_UNIT_CODES = {"umr", "umrs", "upr", "usr", "ur", "ea"}
+_DE = {"de", "du", "des", "d'", "d’"}
+_ARTICLES = {"la", "l'", "l’"}
+_PREPOSITIONS = {"à", "pour", "sur", "en", "par", "avec", "contre", "dans", "entre"}
 
 
 def starts_upper(tok: Token) -> bool:
@@ -61,7 +71,7 @@ def chunk_backward(doc: Doc, end: int, words: Words, limit: int = 4) -> int:
         tok = doc[j]
         if _breaks_line(doc, j + 1) and j + 1 < end:
             break
-        if is_name_word(tok, words) and tok.text != "&":
+        if (is_name_word(tok, words) and tok.text != "&") or _glued_lowercase(doc, j):
             start = j
             j -= 1
             continue
@@ -75,15 +85,136 @@ def chunk_backward(doc: Doc, end: int, words: Words, limit: int = 4) -> int:
     return start
 
 
+def _glued_lowercase(doc: Doc, j: int) -> bool:
+    """`up` in `Léman Start-up Fund`: a lowercase part hyphen-glued to a capitalised word."""
+    return (
+        doc[j].is_lower
+        and j > 1
+        and doc[j - 1].text == "-"
+        and not doc[j - 1].whitespace_
+        and not doc[j - 2].whitespace_
+        and starts_upper(doc[j - 2])
+    )
+
+
 def sentence_initial(doc: Doc, i: int) -> bool:
-    return i == 0 or _breaks_line(doc, i) or doc[i - 1].text in {".", "!", "?", ":", "«", "»", "-", "–", "|"}
+    # bullets open a line of their own: `• Capitalisation boursière`
+    return i == 0 or _breaks_line(doc, i) or doc[i - 1].text in {".", "!", "?", ":", "«", "»", "-", "–", "—", "|", "•", "·", "▪", "*"}
 
 
-def repair(doc: Doc, start: int, end: int, words: Words, keep_article: bool = False, keep_last: bool = False) -> tuple[int, int]:
+def chunk_domains(doc: Doc, i: int, words: Words) -> int:
+    """End of a ministry's name: its capitalised domains joined by `, des` / `et de la`, with their adjectives."""
+    end = chunk_forward(doc, i, words)
+    if end == i:
+        return i
+    j = end
+    while j < len(doc) and not _breaks_line(doc, j):
+        tok = doc[j]
+        if tok.is_lower and _ADJECTIVE.search(tok.text) and starts_upper(doc[j - 1]):
+            end = j = j + 1
+            continue
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        if tok.lower_ == "et" and nxt is not None and nxt.is_lower and _ADJECTIVE.search(nxt.text) and doc[j - 1].is_lower:
+            end = j = j + 2  # Souveraineté industrielle et numérique
+            continue
+        k = j + 1 if tok.text == "," or tok.lower_ == "et" else j
+        if k == j or k >= len(doc) or doc[k].lower_ not in _DE:
+            break  # `ministère de la Culture et Bpifrance`: a new name, not a domain
+        k += 1
+        if k < len(doc) and doc[k].lower_ in _ARTICLES:
+            k += 1
+        stop = chunk_forward(doc, k, words)
+        if stop == k:
+            break
+        end = j = stop
+    return end
+
+
+def territory_end(doc: Doc, end: int, words: Words, places: frozenset[str]) -> int:
+    """`Centre de recherche informatique` + `de Montréal`: where the territory completing a name ends (end when none)."""
+    j = end
+    if j >= len(doc) or doc[j].lower_ not in _DE:
+        return end
+    j += 1
+    if j < len(doc) and doc[j].lower_ in _ARTICLES:
+        j += 1
+    stop = chunk_forward(doc, j, words)
+    if stop == j:
+        return end
+    name = doc[j:stop]
+    if fold(name.text) in places or words.has("places", name.text) or all(t.ent_type_ == "LOC" or t.is_punct for t in name):
+        return stop
+    return end
+
+
+def document_places(doc: Doc, words: Words) -> frozenset[str]:
+    """Names the document itself shows to be places: `26000 Valmont`, `GRASSE (06)`, `fondée en 1921 à Sheffield`,
+    a dateline `Lyon, le 3 mars`. The NER often tags such towns ORG. Computed once per document."""
+    cached = doc.user_data.get("org_places")
+    if cached is not None:
+        return frozenset(cached)
+    found = set()
+    for i, tok in enumerate(doc):
+        first = None
+        if _POSTCODE.match(tok.text):
+            first = i + 1
+        elif tok.lower_ in {"à", "a"} and i > 0 and (
+            words.has("located_verbs", doc[i - 1].text) or (doc[i - 1].like_num and i > 1 and doc[i - 2].lower_ == "en")
+        ):
+            first = i + 1
+        elif (i == 0 or _breaks_line(doc, i)) and starts_upper(tok):
+            stop = chunk_forward(doc, i, words)
+            after = doc[stop : stop + 3]
+            if len(after) == 3 and after[0].text == "," and (after[1].lower_ == "le" and after[2].like_num or after[1].like_num):
+                found.add(fold(doc[i:stop].text))
+        if first is not None and first < len(doc) and starts_upper(doc[first]):
+            found.add(fold(doc[first : chunk_forward(doc, first, words)].text))
+        if tok.text == "(" and 0 < i and i + 2 < len(doc) and _DEPARTMENT.match(doc[i + 1].text) and doc[i + 2].text == ")":
+            start = chunk_backward(doc, i, words)
+            if start < i:
+                found.add(fold(doc[start:i].text))
+    # a tuple, because user_data travels with the Doc when spaCy serialises it (msgpack has no sets)
+    doc.user_data["org_places"] = tuple(sorted(found))
+    return frozenset(found)
+
+
+def is_term_acronym(doc: Doc, start: int, end: int, words: Words) -> bool:
+    """`le ratio de liquidité à court terme (LCR)`: an acronym the text defines by a common-noun phrase,
+    or a stock ticker (`Euronext Paris : ALTR`, `mnémonique HYDRL`), is not an organisation."""
+    if end - start != 1 or not is_acronym(doc[start].text):
+        return False
+    before = doc[start - 1] if start > 0 else None
+    if before is not None and words.has("ticker_words", before.text):
+        return True
+    if before is not None and before.text == ":" and any(words.has("ticker_words", t.text) for t in doc[max(0, start - 5) : start - 1]):
+        return True
+    if before is None or before.text != "(" or end >= len(doc) or doc[end].text not in {")", ","}:
+        return False
+    j, seen = start - 2, 0
+    while j >= 0 and seen < 8:
+        tok = doc[j]
+        if tok.is_punct or tok.is_space or _breaks_line(doc, j + 1):
+            break
+        if words.has("determiners", tok.text) and tok.lower_ not in _DE:
+            if j > 0 and doc[j - 1].lower_ in _DE | _PREPOSITIONS:
+                j -= 1
+                continue  # `de la recherche`: the article sits inside the phrase
+            break
+        if starts_upper(tok):
+            return False  # `Agence nationale de la recherche (ANR)`: a name defines it
+        j -= 1
+        seen += 1
+    return seen > 0
+
+
+def repair(
+    doc: Doc, start: int, end: int, words: Words, keep_article: bool = False, keep_last: bool = False, keep_commas: bool = False
+) -> tuple[int, int]:
     """Trim a proposed span to the name: cut at separators, drop titles and determiners.
 
     `keep_last`: the evidence is after the span (X SAS, X (Euronext...)), so when a
-    separator splits it the part next to the evidence is the name.
+    separator splits it the part next to the evidence is the name. `keep_commas`: the commas
+    list a ministry's domains (`ministère de l'Économie, des Finances`).
     """
     if keep_last:
         for k in range(end - 1, start - 1, -1):
@@ -95,12 +226,18 @@ def repair(doc: Doc, start: int, end: int, words: Words, keep_article: bool = Fa
     for k in range(start, end):
         tok = doc[k]
         before_legal_form = tok.text == "," and k + 1 < end and fold(doc[k + 1].text) in LEGAL_TOKENS
+        before_legal_form = before_legal_form or (keep_commas and tok.text == ",")
         separator = (tok.text in _CUT and not before_legal_form) or (tok.text == "-" and tok.whitespace_) or "\n" in tok.text or tok.is_space
+        # `Université Paris-Saclay/CNRS/Inserm` lists three bodies; `A/S` is a legal form
+        separator = separator or (tok.text == "/" and not (doc[k - 1].text == "A" and k + 1 < len(doc) and doc[k + 1].text == "S"))
         if separator or _URLISH.search(tok.text):
             if k > start:
                 end = k
                 break
             start = k + 1
+    # `UMR 6074 IRISA`: a research unit's code number comes before its name
+    while start + 2 < end and fold(doc[start].text) in _UNIT_CODES and doc[start + 1].like_num:
+        start += 2
     while start < end:
         tok = doc[start]
         low = fold(tok.text)
@@ -112,6 +249,10 @@ def repair(doc: Doc, start: int, end: int, words: Words, keep_article: bool = Fa
             start += 1
             continue
         break
+    for k in range(start + 1, end):
+        if doc[k].is_lower and words.has("trailing_roles", doc[k].text):
+            end = k
+            break
     while end > start and (words.has("connectors", doc[end - 1].text) or doc[end - 1].is_punct and doc[end - 1].text not in {".", "&"}):
         end -= 1
     return start, end
@@ -135,6 +276,8 @@ def rejection(doc: Doc, start: int, end: int, words: Words) -> str | None:
     for list_name in ("places", "events", "programmes", "common_nouns", "months_days", "acronym_stoplist"):
         if folded in words.lists[list_name]:
             return list_name
+    if words.has("non_org_heads", span[0].text):
+        return "programme, project or building"
     if span[0].is_lower and fold(span[0].text) not in LOWERCASE_HEADS:
         return "lowercase"
     if len(span) == 1 and len(text) < 2:

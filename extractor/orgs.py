@@ -25,12 +25,17 @@ from .org_data import fold
 from .org_spans import (
     after_event_word,
     chunk_backward,
+    chunk_domains,
     chunk_forward,
+    document_places,
     is_acronym,
+    is_term_acronym,
     line_is_upper,
     rejection,
     sentence_initial,
     repair,
+    starts_upper,
+    territory_end,
 )
 from .records import Mention
 
@@ -93,6 +98,10 @@ class OrgDetector:
                 continue
             if entry.network:
                 end = max(end, chunk_forward(doc, end, self.words))
+            elif _hyphen_joined(doc, end) and not self.words.has("places", doc[end + 1].text):
+                # `CEA-Leti`: a lab glued to its parent's name is an organisation of its own
+                out.append(_Proposal(start, end + 2, 0, "gazetteer+hyphen"))
+                continue
             out.append(_Proposal(start, end, 0, "gazetteer", {"gazetteer": entry.name}))
         return out
 
@@ -104,8 +113,8 @@ class OrgDetector:
             pid = doc.vocab.strings[key]
             kind = self.kinds[pid]
             span = None
-            if kind == "head":
-                stop = chunk_forward(doc, end, self.words)
+            if kind in ("head", "head_list"):
+                stop = (chunk_domains if kind == "head_list" else chunk_forward)(doc, end, self.words)
                 if stop > end:
                     span = (start, stop)
                 elif start in ents_by_start and ents_by_start[start].end > end:
@@ -123,6 +132,8 @@ class OrgDetector:
             elif kind == "post_cue":
                 ent = ents_by_end.get(start)
                 first = ent.start if ent is not None else chunk_backward(doc, start, self.words)
+                if ent is None and start - first == 1 and sentence_initial(doc, first) and _opening_word(doc[first].text, self.words):
+                    continue  # `Parallèlement, le groupe X`: an adverb opening the sentence
                 if first < start:
                     span = (first, start)
             elif kind in ("legal", "suffix"):
@@ -132,6 +143,9 @@ class OrgDetector:
                 first = first if first < name_end else start
                 if first < start:
                     span = (first, end)
+                    # `Grasse Institute of Perfumery`: an English name runs on after `of`
+                    if kind == "suffix" and end + 1 < len(doc) and doc[end].lower_ in ("of", "for"):
+                        span = (first, max(end, chunk_forward(doc, end + 1, self.words)))
             elif kind == "full":
                 span = (start, end)
             if span is not None:
@@ -146,7 +160,11 @@ class OrgDetector:
                     continue  # headlines and event names: only a rule or another mention can vouch
                 if len(ent) == 1 and (_lowercase_elsewhere(doc, ent.text) or (ent[0].is_title and sentence_initial(doc, ent.start))):
                     continue  # `Budget`, `Effectif` opening a line or a sentence: a common noun, not a name
+                if ent[0].is_title and sentence_initial(doc, ent.start) and all(t.is_lower or t.is_punct for t in ent[1:]):
+                    continue  # `Conférence analystes :` opening a line is ordinary French, not a name
                 out.append(_Proposal(ent.start, ent.end, 1, "ner"))
+            elif _known_name(doc, ent):
+                out.append(_Proposal(ent.start, ent.end, 0, "ner+gazetteer"))  # `(ex-Schneider Electric)`, tagged MISC
             elif is_acronym(ent.text) and not line_is_upper(doc, ent.start) and not sentence_initial(doc, ent.start):
                 out.append(_Proposal(ent.start, ent.end, 0, "ner+acronym"))
         return out
@@ -155,13 +173,20 @@ class OrgDetector:
     def _clean(self, doc: Doc, p: _Proposal) -> _Proposal | None:
         keep_article = p.source == "gazetteer" or p.source.startswith("cue:")
         keep_last = p.source.startswith(("post:", "legal:", "suffix:"))
-        start, end = repair(doc, p.start, p.end, self.words, keep_article=keep_article, keep_last=keep_last)
-        if p.source.startswith("head:lowercase") and end - start > 3 and self.words.has("places", doc[end - 1].text):
+        keep_commas = p.source.startswith("headlist:")
+        start, end = repair(doc, p.start, p.end, self.words, keep_article=keep_article, keep_last=keep_last, keep_commas=keep_commas)
+        places = document_places(doc, self.words)
+        if p.source != "gazetteer" and end - start >= 2 and starts_upper(doc[start]) and doc[end - 1].is_lower:
+            # `Agence de développement et d'innovation` + `de Nouvelle-Aquitaine`: a descriptive name ends with its territory
+            end = territory_end(doc, end, self.words, places)
+        if p.source == "head:lowercase-school" and end - start > 3 and self.words.has("places", doc[end - 1].text):
             if self.words.has("connectors", doc[end - 2].text):
                 end -= 2  # `lycée Louis Armand de Mulhouse`: the town says where, it is not the name
         if p.start < start and doc[p.start].text.lower().startswith("ex-"):
             start = p.start  # `ex-Schneider Electric`: the prefix is trimmed at character level
         whole_gazetteer_name = p.source == "gazetteer" and start == p.start and end == p.end
+        if p.source != "gazetteer" and start < end and (fold(doc[start:end].text) in places or is_term_acronym(doc, start, end, self.words)):
+            return None
         if not whole_gazetteer_name and (rejection(doc, start, end, self.words) or after_event_word(doc, start, self.words)):
             return None
         return _Proposal(start, end, p.rank, p.source, p.parts)
@@ -180,6 +205,7 @@ class OrgDetector:
         for p in accepted:
             for i in range(p.start, p.end):
                 taken[i] = True
+        accepted = accepted + self._defined_acronyms(doc, accepted, taken)
         names: dict[str, set[tuple[str, ...]]] = {}
         for p in accepted:
             tokens = [fold(t.text) for t in doc[p.start : p.end]]
@@ -203,6 +229,23 @@ class OrgDetector:
             accepted += self._coordinated(doc, accepted, taken)
             accepted += self._short_forms(doc, accepted, taken)
         return accepted
+
+    def _defined_acronyms(self, doc: Doc, accepted: list[_Proposal], taken: list[bool]) -> list[_Proposal]:
+        """`La Mutuelle des Trois Vallées (M3V)`: the abbreviation a name defines is a mention of its own."""
+        out = []
+        for p in accepted:
+            i = p.end + 1
+            if p.end - p.start < 2 or i + 1 >= len(doc) or doc[p.end].text != "(" or doc[i + 1].text not in {")", ","}:
+                continue
+            inner = doc[i].text
+            capitals = sum(ch.isupper() for ch in inner)
+            if taken[i] or not (inner[:1].isupper() and capitals >= 2 and len(inner) <= 10):
+                continue
+            if self.words.has("acronym_stoplist", inner) or is_term_acronym(doc, i, i + 1, self.words):
+                continue
+            out.append(_Proposal(i, i + 1, 2, "defined-acronym"))
+            taken[i] = True
+        return out
 
     def _coordinated(self, doc: Doc, accepted: list[_Proposal], taken: list[bool]) -> list[_Proposal]:
         """`X-FAB FRANCE (...) et Ligentec`: a name listed next to an organisation is one too."""
@@ -237,8 +280,8 @@ class OrgDetector:
         for k in range(end + 1, min(end + 5, len(doc) + 1)):
             if k in starts:
                 return True
-            if k < len(doc) and not doc[k].is_lower:
-                return False
+            if doc[end].text == "," or (k < len(doc) and not doc[k].is_lower):
+                return False  # `Parallèlement, le groupe X`: after a comma only a name right next to it is listed
         return False
 
     def _short_forms(self, doc: Doc, accepted: list[_Proposal], taken: list[bool]) -> list[_Proposal]:
@@ -281,6 +324,26 @@ def _strip_accents(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _hyphen_joined(doc: Doc, end: int) -> bool:
+    """Token `end` is a hyphen glued to the name before it and to a capitalised word after it."""
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text[:1].isupper()
+    )
+
+
+def _opening_word(text: str, words: org_data.Words) -> bool:
+    return words.has("opening_words", text) or (text.lower().endswith("ment") and len(text) > 6)
+
+
+def _known_name(doc: Doc, ent) -> bool:
+    text = ent.text[3:] if ent.text.lower().startswith("ex-") else ent.text
+    return fold(org_names.without_legal_form(text)) in org_data.gazetteer_by_fold()
 
 
 def _lowercase_elsewhere(doc: Doc, word: str) -> bool:

@@ -30,6 +30,27 @@ POSITIVE = [
     # all caps and gazetteer
     ("La Région mobilise 2,25 M € pour X-FAB FRANCE (foundry analogique).", ["X-FAB FRANCE"]),
     ("Le projet est soutenu par Bpifrance et la Banque des Territoires.", ["Bpifrance", "Banque des Territoires"]),
+    # lowercase heads of public bodies, hospitals and intercommunal bodies, followed by a name
+    ("Le gouvernement du Manitoba accorde une aide de 2 M$.", ["gouvernement du Manitoba"]),
+    ("Le projet est financé par le ministère de la Culture via un appel.", ["ministère de la Culture"]),
+    (
+        "Le ministère du Travail, de la Santé et des Solidarités sociales publie aujourd'hui le bilan.",
+        ["ministère du Travail, de la Santé et des Solidarités sociales"],
+    ),
+    ("Les patients sont suivis à l'hôpital Lariboisière depuis mars.", ["hôpital Lariboisière"]),
+    ("Le parc est porté par la communauté de communes du Val d'Oise Nord et un syndicat.", ["communauté de communes du Val d'Oise Nord"]),
+    # a descriptive name ending in a common noun takes its territory
+    ("Elle s'appuie sur l'Office de développement touristique de Bretagne pour recruter.", ["Office de développement touristique de Bretagne"]),
+    # research units, glued labs and listed bodies
+    ("Le CEA-List et Inria signent un accord.", ["CEA-List", "Inria"]),
+    ("Une équipe du laboratoire LNPA (Sorbonne Université/CNRS) publie ses résultats.", ["LNPA", "Sorbonne Université", "CNRS"]),
+    # English names: a fund or authority suffix, a name running on after `of`
+    ("Le tour réunit le Rhône Start-up Fund et deux business angels.", ["Rhône Start-up Fund"]),
+    ("Les étudiants du Lyon Institute of Culinary Arts participent.", ["Lyon Institute of Culinary Arts"]),
+    # a known organisation the NER tags MISC after `ex-`
+    ("Léa Martin (ex-Schneider Electric) rejoint l'équipe.", ["Schneider Electric"]),
+    # an abbreviation a name defines is a mention, and so are its later uses
+    ("La Coopérative des Vignerons Unis (CVU) grandit. La CVU compte 300 membres.", ["Coopérative des Vignerons Unis", "CVU", "CVU"]),
     # one decision per name: the second, bare mention follows the first
     ("La jeune pousse Zorvane lève 2 M€. Zorvane emploie 12 personnes.", ["Zorvane", "Zorvane"]),
 ]
@@ -45,6 +66,23 @@ NEGATIVE = [
     "06/12/2025 | Press release | Distributed by Public on 06/12/2025 09:00",
     "Contact : eleonore.flaceliere@iledefrance.fr",
     "Objectif : dès 2026, n'importer aucune puce hors UE.",
+    # towns the document itself shows to be places: postcode, department code, `fondée à`, dateline
+    "Hôtel de Ville, 12 place du Marché, 38000 Voironde",
+    "VOIRONDE (38) - 4 mars 2025",
+    "Fondée en 1987 à Brantôme, la maison compte 40 salariés.",
+    # acronyms defined by a common-noun phrase, tickers and technical terms
+    "Le coefficient de solvabilité réglementaire (CSR) atteint 180 %.",
+    "L'offre réservée aux salariés (ORS) a été sursouscrite.",
+    "Les actions (mnémonique ALKVA) seront cotées le 4 juin.",
+    "Les clients reçoivent une alerte par SMS et la R-D progresse.",
+    # programmes, trials and buildings opening a name; headers and opening adverbs
+    "Les résultats de l'essai CARDIOLINK sont publiés.",
+    "Le financement vient du Programme national de recherche en santé publique.",
+    "Parallèlement, le groupe investit 3 M€.",
+    "• Capitalisation boursière d'environ 200 M€",
+    "Siège : Bâtiment B, 12 rue des Lilas",
+    "Agenda financier\nRéunion investisseurs : ce jour à 18h00",
+    "La Communauté urbaine investit et son vice-président de la Communauté urbaine chargé des transports s'en félicite.",
 ]
 
 XFAIL = [
@@ -75,6 +113,26 @@ def test_refuses_non_organisations(extractor, text):
     assert _orgs(extractor, text) == []
 
 
+@pytest.mark.parametrize(
+    "text,proposed,expected",
+    [
+        # a research unit's code number is not part of its name
+        ("au sein de l'UMR 7252 XLIM cette année", "UMR 7252 XLIM", "XLIM"),
+        ("avec l'UMR SPHERE et le CNRS", "UMR SPHERE", "UMR SPHERE"),
+        # a lowercase role word ends the name
+        ("le vice-président de la Métropole Nord chargé des transports", "Métropole Nord chargé des transports", "Métropole Nord"),
+    ],
+)
+def test_repair_trims_to_the_name(extractor, text, proposed, expected):
+    from extractor.org_spans import repair
+
+    doc = extractor.nlp.make_doc(text)
+    first = text.index(proposed)
+    span = doc.char_span(first, first + len(proposed))
+    start, end = repair(doc, span.start, span.end, org_data.words())
+    assert doc[start:end].text == expected
+
+
 def test_sub_unit_is_its_parent(extractor):
     found = extractor.extract("Service presse de la Région Ile-de-France - service.presse@iledefrance.fr").organizations
     assert [m.text for m in found] == ["Région Ile-de-France"]
@@ -85,6 +143,8 @@ def test_sub_unit_is_its_parent(extractor):
     [
         (["Région Île-de-France", "Région Ile-de-France"], ["Région Île-de-France"] * 2),
         (["Kelvia", "Kelvia SAS", "KELVIA"], ["Kelvia"] * 3),
+        # `& Co` is part of the name, not a legal form
+        (["Rothschild & Co"], ["Rothschild & Co"]),
         # the legal form is left out of the name even when every mention carries it
         (["Nordhavn A/S", "Nordhavn"], ["Nordhavn"] * 2),
         (["Brightwater Analytics, Inc."], ["Brightwater Analytics"]),
@@ -99,6 +159,8 @@ def test_sub_unit_is_its_parent(extractor):
         (["Comité régional du tourisme et des loisirs", "CRTL Occitanie"], ["Comité régional du tourisme et des loisirs"] * 2),
         # the short form came first: two organisations (a company and its investment arm)
         (["Vélantis", "Vélantis Ventures"], ["Vélantis", "Vélantis Ventures"]),
+        # a defined abbreviation joins the name it abbreviates
+        (["Coopérative des Vignerons Unis", "CVU"], ["Coopérative des Vignerons Unis"] * 2),
         # an ambiguous short form stays on its own
         (["CCI Occitanie", "CCI Paris", "CCI"], ["CCI Occitanie", "CCI Paris", "CCI"]),
     ],
