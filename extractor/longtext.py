@@ -59,14 +59,15 @@ def _cut(text: str, start: int, limit: int) -> int:
     return start + limit
 
 
-def doc_in_pieces(nlp: Language, text: str) -> Doc:
-    """The Doc `nlp(text)` would give, with the statistical components run piecewise."""
+def doc_in_pieces(nlp: Language, text: str, limit: int | None = None) -> Doc:
+    """The Doc `nlp(text)` would give, with the statistical components run on pieces
+    of at most `limit` characters (default `nlp.max_length`)."""
     pipeline = list(nlp.pipeline)
     n_stat = 0
     while n_stat < len(pipeline) and isinstance(pipeline[n_stat][1], TrainablePipe):
         n_stat += 1
     docs = []
-    for piece in split_text(text, nlp.max_length):
+    for piece in split_text(text, limit or nlp.max_length):
         doc = nlp.make_doc(piece)
         for _, proc in pipeline[:n_stat]:
             doc = proc(doc)

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.util import load_config
 
 from .lexicon import models_dir
+from .tokenizer import GuardedTokenizer
 
 # Importing the component modules registers their factories, so the pipeline builds
 # from a source checkout too, where the `spacy_factories` entry points may not be installed.
@@ -44,6 +45,7 @@ def build(config_path: str | Path | None = None) -> Language:
     if names[: len(sourced)] != sourced:
         raise PipelineError(f"{path}: sourced components {sourced} must come first in the pipeline")
     nlp = spacy.load(source, exclude=_excluded(source, sourced))
+    nlp.tokenizer = GuardedTokenizer(nlp.tokenizer)
     for name in names:
         block = dict(components[name])
         if "source" in block:

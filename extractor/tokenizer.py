@@ -1,0 +1,49 @@
+"""A guard around spaCy's tokenizer for hostile input.
+
+spaCy's tokenizer peels prefixes and suffixes off a whitespace-free chunk one at
+a time, searching the rest of the chunk again after each: a chunk of n affix
+characters (`%%%…`, `€€€…`, `(((…`, `,,,…`) costs O(n²) — a 16,000-character
+run of `%` takes over 30 s. Real words are short, so chunks longer than
+`max_run` are cut into pieces of that size before they reach the tokenizer;
+everything else is tokenized exactly as spaCy would.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+DEFAULT_MAX_RUN = 200  # longer than any word or URL worth reading whole
+
+
+class GuardedTokenizer:
+    def __init__(self, tokenizer, max_run: int = DEFAULT_MAX_RUN):
+        if max_run < 1:
+            raise ValueError(f"max_run must be positive, got {max_run}")
+        self.tokenizer = tokenizer
+        self.max_run = max_run
+        self._long_run = re.compile(r"\S{%d,}" % (max_run + 1))
+
+    def __call__(self, text: str) -> Doc:
+        if self._long_run.search(text) is None:
+            return self.tokenizer(text)
+        docs = [self.tokenizer(piece) for piece in self.pieces(text)]
+        return Doc.from_docs(docs, ensure_whitespace=False)
+
+    def pieces(self, text: str) -> list[str]:
+        """Consecutive pieces of `text`, no whitespace-free run in any longer than max_run.
+
+        >>> GuardedTokenizer(None, max_run=3).pieces("ab %%%%%%%% cd")
+        ['ab ', '%%%', '%%%', '%% cd']
+        """
+        out, pos = [], 0
+        for run in self._long_run.finditer(text):
+            if run.start() > pos:
+                out.append(text[pos:run.start()])
+            # The run's last piece is left to start the next one, so the white space
+            # after the run stays attached to its token, as spaCy would leave it.
+            last = run.start() + self.max_run * ((run.end() - run.start() - 1) // self.max_run)
+            out.extend(text[i:i + self.max_run] for i in range(run.start(), last, self.max_run))
+            pos = last
+        out.append(text[pos:])
+        return [p for p in out if p]
