@@ -5,6 +5,8 @@ reason; none of them keeps state, so the detector can apply them in any order.
 """
 from __future__ import annotations
 
+import bisect
+
 import re
 
 from spacy.tokens import Doc, Token
@@ -298,12 +300,26 @@ def is_acronym(text: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
+def per_doc(doc: Doc, key: str, compute):
+    """A value computed once per Doc: the ORG rules ask the same questions of many
+    names, and answering each from the whole text again would cost O(n) per name."""
+    cache = doc.user_data.setdefault("press_org_cache", {})
+    if key not in cache:
+        cache[key] = compute(doc)
+    return cache[key]
+
+
+def _upper_lines(doc: Doc) -> tuple[list[int], list[bool]]:
+    starts, upper, pos = [], [], 0
+    for line in doc.text.split("\n"):
+        letters = [ch for ch in line if ch.isalpha()]
+        starts.append(pos)
+        upper.append(len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters))
+        pos += len(line) + 1
+    return starts, upper
+
+
 def line_is_upper(doc: Doc, i: int) -> bool:
     """The line holding token i is written in capitals (a headline): NER is unreliable there."""
-    text = doc.text
-    char = doc[i].idx
-    lo = text.rfind("\n", 0, char) + 1
-    hi = text.find("\n", char)
-    line = text[lo : hi if hi >= 0 else len(text)]
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
+    starts, upper = per_doc(doc, "upper_lines", _upper_lines)
+    return upper[bisect.bisect_right(starts, doc[i].idx) - 1]

@@ -31,6 +31,7 @@ from .org_spans import (
     is_acronym,
     is_term_acronym,
     line_is_upper,
+    per_doc,
     rejection,
     sentence_initial,
     repair,
@@ -307,7 +308,8 @@ class OrgDetector:
         if first.lower().startswith("ex-") and len(first) > 3:
             start_char += 3
         end_char = doc[p.end - 1].idx + len(doc[p.end - 1].text)
-        text = doc.text[start_char:end_char]
+        span = doc[p.start:p.end]
+        text = span.text[start_char - span.start_char:]
         parts = dict(p.parts)
         if "gazetteer" not in parts:
             entry = org_data.gazetteer_by_fold().get(fold(org_names.without_legal_form(text)))
@@ -348,7 +350,7 @@ def _known_name(doc: Doc, ent) -> bool:
 
 def _lowercase_elsewhere(doc: Doc, word: str) -> bool:
     low = word.lower()
-    return low != word and any(t.text == low for t in doc)
+    return low != word and low in per_doc(doc, "token_texts", lambda d: {t.text for t in d})
 
 
 def _is_head(text: str) -> bool:

@@ -48,12 +48,9 @@ UNITS = {
     "dates, money, percents": "12 juin 2025 5 M€ 10 % ",
     "releases end to end": None,
 }
-KNOWN_SLOW = {"releases end to end": "press_org's one-decision-per-name pass is quadratic in the number of names"}
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_SLOW[n])) if n in KNOWN_SLOW else n
-    for n in UNITS])
+@pytest.mark.parametrize("name", UNITS)
 def test_time_grows_linearly_with_the_input(extractor, name):
     unit = UNITS[name] or _body_text()
     small, large = 10_000, 40_000
