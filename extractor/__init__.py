@@ -1,8 +1,8 @@
 """Facts from French press releases: organizations, amounts, dates, percentages.
 
->>> from extractor import extract                        # doctest: +SKIP
->>> extract("La start-up Raidium lève 5 M€.").amounts[0].value   # doctest: +SKIP
-'5000000'
+    from extractor import extract
+    record = extract("La start-up Raidium lève 5 M€.", document_date="2025-06-12")
+    record.amounts[0].value   # '5000000'
 """
 from .api import Extractor, extract
 from .records import Mention, Record, RecordError
