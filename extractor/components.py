@@ -38,6 +38,20 @@ class DetectorComponent:
         return doc
 
 
+def per_doc(doc: Doc, key: str, compute: Callable[[Doc], object]):
+    """A value computed once per Doc and shared by the components. spaCy rebuilds
+    `doc.text` from the tokens at every access, and rules that ask the same question
+    of many spans would otherwise pay O(n) per span."""
+    cache = doc.user_data.setdefault("press_cache", {})
+    if key not in cache:
+        cache[key] = compute(doc)
+    return cache[key]
+
+
+def doc_text(doc: Doc) -> str:
+    return per_doc(doc, "text", lambda d: d.text)
+
+
 def all_candidates(doc: Doc) -> list[Candidate]:
     groups = doc._.candidates or {}
     return sorted((c for cands in groups.values() for c in cands), key=lambda c: (c.start, c.end))

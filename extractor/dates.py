@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from . import cues
 from .candidates import Candidate
-from .components import DetectorComponent
+from .components import DetectorComponent, doc_text
 from .dates_context import infer_date_order, infer_document_date
 from .dates_lexicon import alternation, date_lexicon, fold, surface_words
 from .dates_resolve import resolve_all
@@ -457,7 +457,7 @@ def detect_text(text: str) -> list[Candidate]:
 
 
 def detect(doc: Doc) -> list[Candidate]:
-    return detect_text(doc.text)
+    return detect_text(doc_text(doc))
 
 
 @Language.factory("press_date")

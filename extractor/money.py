@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from . import cues, currencies, numbers
 from .candidates import Candidate, DocContext
-from .components import DetectorComponent
+from .components import DetectorComponent, doc_text
 from .numbers import SP
 from .records import Mention
 
@@ -117,7 +117,7 @@ def detect_text(text: str) -> list[Candidate]:
 
 
 def detect(doc: Doc) -> list[Candidate]:
-    return detect_text(doc.text)
+    return detect_text(doc_text(doc))
 
 
 @Language.factory("press_money")

@@ -5,12 +5,12 @@ reason; none of them keeps state, so the detector can apply them in any order.
 """
 from __future__ import annotations
 
-import bisect
 
 import re
 
 from spacy.tokens import Doc, Token
 
+from .components import doc_text, per_doc
 from .org_data import Words, fold
 from .org_names import LEGAL_TOKENS
 
@@ -152,9 +152,10 @@ def territory_end(doc: Doc, end: int, words: Words, places: frozenset[str]) -> i
 def document_places(doc: Doc, words: Words) -> frozenset[str]:
     """Names the document itself shows to be places: `26000 Valmont`, `GRASSE (06)`, `fondée en 1921 à Sheffield`,
     a dateline `Lyon, le 3 mars`. The NER often tags such towns ORG. Computed once per document."""
-    cached = doc.user_data.get("org_places")
-    if cached is not None:
-        return frozenset(cached)
+    return per_doc(doc, "org_places", lambda d: _document_places(d, words))
+
+
+def _document_places(doc: Doc, words: Words) -> frozenset[str]:
     found = set()
     for i, tok in enumerate(doc):
         first = None
@@ -175,8 +176,6 @@ def document_places(doc: Doc, words: Words) -> frozenset[str]:
             start = chunk_backward(doc, i, words)
             if start < i:
                 found.add(fold(doc[start:i].text))
-    # a tuple, because user_data travels with the Doc when spaCy serialises it (msgpack has no sets)
-    doc.user_data["org_places"] = tuple(sorted(found))
     return frozenset(found)
 
 
@@ -300,26 +299,14 @@ def is_acronym(text: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-def per_doc(doc: Doc, key: str, compute):
-    """A value computed once per Doc: the ORG rules ask the same questions of many
-    names, and answering each from the whole text again would cost O(n) per name."""
-    cache = doc.user_data.setdefault("press_org_cache", {})
-    if key not in cache:
-        cache[key] = compute(doc)
-    return cache[key]
-
-
-def _upper_lines(doc: Doc) -> tuple[list[int], list[bool]]:
-    starts, upper, pos = [], [], 0
-    for line in doc.text.split("\n"):
-        letters = [ch for ch in line if ch.isalpha()]
-        starts.append(pos)
-        upper.append(len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters))
-        pos += len(line) + 1
-    return starts, upper
-
-
 def line_is_upper(doc: Doc, i: int) -> bool:
     """The line holding token i is written in capitals (a headline): NER is unreliable there."""
-    starts, upper = per_doc(doc, "upper_lines", _upper_lines)
-    return upper[bisect.bisect_right(starts, doc[i].idx) - 1]
+    text = doc_text(doc)
+    char = doc[i].idx
+    lo = text.rfind("\n", 0, char) + 1
+    known = per_doc(doc, "upper_lines", lambda d: {})
+    if lo not in known:
+        hi = text.find("\n", char)
+        letters = [ch for ch in text[lo : hi if hi >= 0 else len(text)] if ch.isalpha()]
+        known[lo] = len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
+    return known[lo]

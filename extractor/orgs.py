@@ -20,8 +20,8 @@ from spacy.tokens import Doc
 
 from . import org_data, org_names
 from .candidates import Candidate, DocContext
-from .components import DetectorComponent
 from .org_data import fold
+from .components import DetectorComponent, per_doc
 from .org_spans import (
     after_event_word,
     chunk_backward,
@@ -31,7 +31,7 @@ from .org_spans import (
     is_acronym,
     is_term_acronym,
     line_is_upper,
-    per_doc,
+
     rejection,
     sentence_initial,
     repair,
@@ -86,7 +86,10 @@ class OrgDetector:
             proposals += self._ner(doc)
         accepted = self._arbitrate(doc, proposals)
         accepted = self._spread(doc, accepted)
-        return [self._candidate(doc, p) for p in sorted(accepted, key=lambda p: p.start)]
+        found = [self._candidate(doc, p) for p in sorted(accepted, key=lambda p: p.start)]
+        # press_org runs last: the per-document scratch values are not needed after it.
+        doc.user_data.pop("press_cache", None)
+        return found
 
     # -- sources ---------------------------------------------------------------------
     def _gazetteer(self, doc: Doc) -> list[_Proposal]:
