@@ -28,6 +28,14 @@ def test_every_gold_file_is_valid_and_matches_its_text():
     assert len(records) >= 31
 
 
+def test_every_heldout_gold_file_is_valid():
+    # Validation only: the held-out set is never scored by the test suite (see its README).
+    root = FIXTURES / "heldout"
+    texts = sorted(p.stem for p in (root / "press_releases").glob("*.txt"))
+    records = read_records(root / "gold", texts=root / "press_releases")
+    assert sorted(r.doc_id for r in records) == texts and len(records) >= 8
+
+
 @pytest.fixture(scope="module")
 def scores(extractor):
     return _baseline_module().current_scores(extractor)
