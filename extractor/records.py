@@ -285,23 +285,29 @@ def iter_jsonl(path: str | Path) -> Iterator[Record]:
         yield rec
 
 
-def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:
+def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
+    """The JSON value of each non-blank line of a JSONL file, with its `FILE:LINE`."""
     try:
         fh = path.open(encoding="utf-8")
     except OSError as exc:
         raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
     with fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"{where}: invalid JSON at column {exc.colno}: {exc.msg}") from None
-            except UnicodeDecodeError as exc:
-                raise RecordError(f"{where}: not UTF-8 ({exc.reason})") from None
-            yield Record.from_dict(data, where), where
+        lineno = 0
+        try:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield json.loads(line), f"{path}:{lineno}"
+                except json.JSONDecodeError as exc:
+                    raise RecordError(f"{path}:{lineno}: invalid JSON at column {exc.colno}: {exc.msg}") from None
+        except UnicodeDecodeError as exc:
+            raise RecordError(f"{path}:{lineno + 1}: not UTF-8 ({exc.reason})") from None
+
+
+def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:
+    for data, where in json_lines(path):
+        yield Record.from_dict(data, where), where
 
 
 def write_jsonl(records: Iterable[Record], fh) -> int:

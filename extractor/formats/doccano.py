@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..records import RecordError
+from ..records import RecordError, json_lines
 from .common import ConversionError, Document, TextLookup, check_span, record_from_mentions
 
 NAME = "doccano"
@@ -24,21 +24,14 @@ _SPAN_KEYS = {"start", "end", "label", "text", "token_start", "token_end"}
 
 def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
     docs, problems = [], []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{lineno}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"{where}: invalid JSON at column {exc.colno}: {exc.msg}") from None
-            if data.get("answer") in ("reject", "ignore"):
-                notes.append(f"{where}: Prodigy answer {data['answer']!r}, skipped")
-                continue
-            doc = _read_line(data, f"{path.stem}-{lineno}", where, problems)
-            if doc is not None:
-                docs.append(doc)
+    for data, where in json_lines(path):
+        if isinstance(data, dict) and data.get("answer") in ("reject", "ignore"):
+            notes.append(f"{where}: Prodigy answer {data['answer']!r}, skipped")
+            continue
+        lineno = where.rsplit(":", 1)[1]
+        doc = _read_line(data, f"{path.stem}-{lineno}", where, problems)
+        if doc is not None:
+            docs.append(doc)
     if problems:
         raise ConversionError(problems)
     return docs
