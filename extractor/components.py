@@ -38,6 +38,11 @@ class DetectorComponent:
         return doc
 
 
+def text_detector(key: str, detect_text: Callable[[str], Iterable[Candidate]]) -> DetectorComponent:
+    """The component for a detector that reads nothing but the text."""
+    return DetectorComponent(key, lambda doc: detect_text(doc_text(doc)))
+
+
 def per_doc(doc: Doc, key: str, compute: Callable[[Doc], object]):
     """A value computed once per Doc and shared by the components. spaCy rebuilds
     `doc.text` from the tokens at every access, and rules that ask the same question

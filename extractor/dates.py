@@ -16,16 +16,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from . import cues
 from .candidates import Candidate
-from .components import DetectorComponent, doc_text
+from .components import DetectorComponent, text_detector
 from .dates_context import infer_date_order, infer_document_date
 from .dates_lexicon import alternation, date_lexicon, fold, surface_words
 from .dates_resolve import resolve_all
 
-__all__ = ["detect", "detect_text", "make_date_detector", "resolve_all", "infer_document_date", "infer_date_order"]
+__all__ = ["detect_text", "make_date_detector", "resolve_all", "infer_document_date", "infer_date_order"]
 
 _SP = r"[ \u00a0\u202f]"
 _S = _SP + "{1,3}"
@@ -187,7 +186,6 @@ _ARTICLE_BEFORE = re.compile(r"(?:(?:^|\W)(?:au|du|ce)|(?:dès|ici|depuis|avant|
 
 
 def _season(text: str, P) -> list[_Atom]:
-    lex = date_lexicon()
     out = []
     for m in P["season"].finditer(text):
         g = {k: v for k, v in m.groupdict().items() if v}
@@ -456,10 +454,6 @@ def detect_text(text: str) -> list[Candidate]:
     return out
 
 
-def detect(doc: Doc) -> list[Candidate]:
-    return detect_text(doc_text(doc))
-
-
 @Language.factory("press_date")
 def make_date_detector(nlp: Language, name: str) -> DetectorComponent:
-    return DetectorComponent("date", detect)
+    return text_detector("date", detect_text)

@@ -13,11 +13,10 @@ from decimal import Decimal
 from functools import cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from . import cues, currencies, numbers
 from .candidates import Candidate, DocContext
-from .components import DetectorComponent, doc_text
+from .components import DetectorComponent, text_detector
 from .numbers import SP
 from .records import Mention
 
@@ -116,13 +115,9 @@ def detect_text(text: str) -> list[Candidate]:
     return found
 
 
-def detect(doc: Doc) -> list[Candidate]:
-    return detect_text(doc_text(doc))
-
-
 @Language.factory("press_money")
 def make_money_detector(nlp: Language, name: str) -> DetectorComponent:
-    return DetectorComponent("money", detect)
+    return text_detector("money", detect_text)
 
 
 # --- resolution ----------------------------------------------------------------

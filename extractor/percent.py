@@ -11,11 +11,10 @@ import re
 from functools import cache
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from . import cues, numbers
 from .candidates import Candidate, DocContext
-from .components import DetectorComponent, doc_text
+from .components import DetectorComponent, text_detector
 from .numbers import SP
 from .records import Mention
 
@@ -59,13 +58,9 @@ def detect_text(text: str) -> list[Candidate]:
     return found
 
 
-def detect(doc: Doc) -> list[Candidate]:
-    return detect_text(doc_text(doc))
-
-
 @Language.factory("press_percent")
 def make_percent_detector(nlp: Language, name: str) -> DetectorComponent:
-    return DetectorComponent("percent", detect)
+    return text_detector("percent", detect_text)
 
 
 def _value(written: str, sign: str | None):

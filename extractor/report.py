@@ -67,7 +67,7 @@ def _summary(ev: Evaluation, report: ErrorReport) -> str:
     names = list(report.confusion)
     parts.append("<h3>Label confusion (rows gold, columns predicted)</h3>")
     parts.append(_table(["gold \\ pred", *names], [[g, *report.confusion[g].values()] for g in names], "num"))
-    parts.append(f"</div><div><h2>Most frequent errors</h2>")
+    parts.append("</div><div><h2>Most frequent errors</h2>")
     rows = [[g.count, g.kind.value, g.labels, show(g.surface)] for g in report.groups[:GROUPS_SHOWN]]
     parts.append(_table(["count", "kind", "label", "surface"], rows, "groups"))
     if len(report.groups) > GROUPS_SHOWN:
