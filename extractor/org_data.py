@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .lexicon import LexiconError, load_json, models_dir
 
@@ -38,6 +38,8 @@ WORD_LISTS = (
 GAZETTEER_FLAGS = {"exact", "network"}
 
 
+# Pure, and asked of the same few thousand words again and again (every word-list look-up folds).
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lowercase, no accents, typographic apostrophes and dashes made plain."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("–", "-"))

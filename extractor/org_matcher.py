@@ -38,9 +38,10 @@ _COMPARISONS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": o
 # Attributes stored on the lexeme or token, read by `Doc.to_array` exactly as the Matcher reads them;
 # annotation attributes (TAG, POS, DEP, LEMMA, MORPH, ENT_*) and SENT_START need spaCy's own checks.
 _STRING_ATTRS = {"ORTH", "LOWER", "NORM", "SHAPE", "PREFIX", "SUFFIX"}
-_REGEX_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 50_000
 
 Test = Callable[[list, int], bool]
+ValueTest = Callable[[int], bool]
 
 
 class PatternError(LexiconError):
@@ -56,9 +57,11 @@ class TokenPatterns:
         self._slots: dict[int, int] = {}
         self._keys: list[int] = []  # per pattern: the match id
         self._specs: list[list[tuple[str, Test]]] = []  # per pattern: (quantifier, test) per token spec
-        # Where a pattern can start: its first spec is ONE and one equality/IN test on one attribute.
-        self._first_index: dict[int, dict[int, list[int]]] = {}  # slot -> value -> pattern numbers
-        self._first_tested: list[tuple[int, Test]] = []  # first spec ONE, another test: try it at each token
+        # Where a pattern can start, when its first spec is ONE and tests one attribute: the pattern
+        # numbers opening on each value of that attribute, listed (equality, IN) or worked out once per
+        # value (REGEX, comparisons: `_Opener`).
+        self._openers: dict[int, _Opener] = {}  # slot -> opener
+        self._first_tested: list[tuple[int, Test]] = []  # first spec ONE on several attributes: tried at each token
         self._first_always: list[int] = []  # first spec optional: a state opens at every token
 
     def add(self, key: str, patterns: Iterable[list[dict]]) -> None:
@@ -80,14 +83,12 @@ class TokenPatterns:
                 raise PatternError(f"{key}: empty pattern")
             self._keys.append(key_id)
             self._specs.append(specs)
-            quantifier, test, indexable = first
+            quantifier, test, on_value = first
             if quantifier != ONE:
                 self._first_always.append(number)
-            elif indexable is not None:
-                slot, values = indexable
-                table = self._first_index.setdefault(slot, {})
-                for value in values:
-                    table.setdefault(value, []).append(number)
+            elif on_value is not None:
+                slot, values, value_test = on_value
+                self._openers.setdefault(slot, _Opener()).add(number, values, value_test)
             else:
                 self._first_tested.append((number, test))
 
@@ -98,14 +99,14 @@ class TokenPatterns:
         table = doc.to_array(self._attrs)
         cols = table.T.tolist() if len(self._attrs) > 1 else [table.tolist()]
         specs_of, keys = self._specs, self._keys
-        index = [(cols[slot], values) for slot, values in self._first_index.items()]
-        several_sources = len(index) + bool(self._first_tested) + bool(self._first_always) > 1
+        openers = [(cols[slot], opener.opening) for slot, opener in self._openers.items()]
+        several_sources = len(openers) + bool(self._first_tested) + bool(self._first_always) > 1
         states: list[tuple[int, int, int, int]] = []  # (pattern, spec, start, length)
         matches: list[tuple[int, int, int]] = []  # (pattern, start, length)
         for i in range(length):
             opening: list[int] = []
-            for col, values in index:
-                hit = values.get(col[i])
+            for col, opening_on in openers:
+                hit = opening_on(col[i])
                 if hit:
                     opening += hit
             for number, test in self._first_tested:
@@ -169,9 +170,12 @@ class TokenPatterns:
             self._attrs.append(attr)
         return self._slots[attr]
 
-    def _compile(self, spec: dict) -> tuple[Test, tuple[int, frozenset[int]] | None]:
-        """The spec's test, and (slot, values) when it is a single equality or IN test."""
+    def _compile(self, spec: dict) -> tuple[Test, tuple[int, frozenset[int] | None, ValueTest | None] | None]:
+        """The spec's test and, when it reads one attribute, (slot, values, value test): the values
+        it accepts when it is a single equality or IN test, else the test of one attribute value."""
         tests: list[Test] = []
+        value_tests: list[ValueTest] = []
+        slots: set[int] = set()
         indexable = None
         for name, value in spec.items():
             name = name.upper()
@@ -181,33 +185,73 @@ class TokenPatterns:
             if not (name in _STRING_ATTRS or name == "LENGTH" or (name.startswith(("IS_", "LIKE_")) and name in IDS and name != "IS_SENT_START")):
                 raise PatternError(f"token attribute {name!r} is not supported by the ORG pattern matcher")
             slot = self._slot(name)
+            slots.add(slot)
             if isinstance(value, dict):
                 for predicate, arg in value.items():
                     predicate = predicate.upper()
                     if predicate in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(v, (str, int)) for v in arg):
                         ids = frozenset(get_string_id(v) for v in arg)
-                        tests.append(_in_test(slot, ids, predicate == "IN"))
-                        if predicate == "IN":
+                        inside = predicate == "IN"
+                        tests.append(_in_test(slot, ids, inside))
+                        value_tests.append((lambda ids, inside: lambda v: (v in ids) == inside)(ids, inside))
+                        if inside:
                             indexable = (slot, ids)
                     elif predicate == "REGEX" and isinstance(arg, str) and name in _STRING_ATTRS:
-                        tests.append(_regex_test(slot, re.compile(arg), self.vocab))
+                        regex = _cached_regex(re.compile(arg), self.vocab)
+                        tests.append(_regex_test(slot, regex))
+                        value_tests.append(regex)
                     elif predicate in _COMPARISONS and isinstance(arg, int):
-                        tests.append(_comparison_test(slot, _COMPARISONS[predicate], arg))
+                        compare = _COMPARISONS[predicate]
+                        tests.append(_comparison_test(slot, compare, arg))
+                        value_tests.append((lambda compare, arg: lambda v: compare(v, arg))(compare, arg))
                     else:
                         raise PatternError(f"{name}: predicate {predicate} {arg!r} is not supported by the ORG pattern matcher")
             elif isinstance(value, (str, bool, int)):
                 wanted = self.vocab.strings.add(value) if isinstance(value, str) else int(value)
                 tests.append(_equal_test(slot, wanted))
+                value_tests.append((lambda wanted: lambda v: v == wanted)(wanted))
                 indexable = (slot, frozenset([wanted]))
             else:
                 raise PatternError(f"{name}: value {value!r} is not supported by the ORG pattern matcher")
-        if len(tests) != 1:
-            indexable = None
         if not tests:
             return (lambda cols, i: True), None  # `{}`: any token
-        if len(tests) == 1:
-            return tests[0], indexable
-        return (lambda cols, i: all(test(cols, i) for test in tests)), None
+        if len(tests) == 1 and indexable is not None:
+            slot, values = indexable
+            return tests[0], (slot, values, None)
+        test = tests[0] if len(tests) == 1 else (lambda cols, i: all(test(cols, i) for test in tests))
+        if len(slots) == 1:
+            value_test = value_tests[0] if len(value_tests) == 1 else (lambda v: all(t(v) for t in value_tests))
+            return test, (slots.pop(), None, value_test)
+        return test, None
+
+
+class _Opener:
+    """The patterns opening a state on each value of one token attribute, in the order they were added."""
+
+    def __init__(self):
+        self.listed: dict[int, list[int]] = {}  # equality and IN tests: value -> pattern numbers
+        self.tested: list[tuple[int, ValueTest]] = []  # other tests, asked once per value
+        self.known: dict[int, list[int]] = {}  # value -> pattern numbers, listed and tested
+
+    def add(self, number: int, values: frozenset[int] | None, value_test: ValueTest | None) -> None:
+        if values is not None:
+            for value in values:
+                self.listed.setdefault(value, []).append(number)
+        else:
+            self.tested.append((number, value_test))
+        self.known.clear()
+        self.opening = self.listed.get if not self.tested else self._opening
+
+    def _opening(self, value: int) -> list[int]:
+        found = self.known.get(value)
+        if found is None:
+            # Bounded because the vocabulary grows; the value is a string id, so a result holds for every document.
+            if len(self.known) >= _CACHE_LIMIT:
+                self.known.clear()
+            found = self.listed.get(value, []) + [number for number, test in self.tested if test(value)]
+            found.sort()
+            self.known[value] = found
+        return found
 
 
 def _quantifiers(spec: dict) -> tuple[str, ...]:
@@ -260,16 +304,19 @@ def _comparison_test(slot: int, compare, arg: int) -> Test:
     return lambda cols, i: compare(cols[slot][i], arg)
 
 
-def _regex_test(slot: int, regex: re.Pattern, vocab: Vocab) -> Test:
+def _regex_test(slot: int, regex: ValueTest) -> Test:
+    return lambda cols, i: regex(cols[slot][i])
+
+
+def _cached_regex(regex: re.Pattern, vocab: Vocab) -> ValueTest:
     strings = vocab.strings
     # Keyed by string id, so a result holds for every document; bounded because the vocabulary grows.
     results: dict[int, bool] = {}
 
-    def test(cols: list, i: int) -> bool:
-        value = cols[slot][i]
+    def test(value: int) -> bool:
         found = results.get(value)
         if found is None:
-            if len(results) >= _REGEX_CACHE_LIMIT:
+            if len(results) >= _CACHE_LIMIT:
                 results.clear()
             found = results[value] = bool(regex.search(strings[value]))
         return found

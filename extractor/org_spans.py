@@ -29,6 +29,13 @@ _UNIT_CODES = {"umr", "umrs", "upr", "usr", "ur", "ea"}
 _DE = {"de", "du", "des", "d'", "d’"}
 _ARTICLES = {"la", "l'", "l’"}
 _PREPOSITIONS = {"à", "pour", "sur", "en", "par", "avec", "contre", "dans", "entre"}
+_A = {"à", "a"}
+_A_ANY_CASE = {"à", "a", "À", "A"}  # the only strings whose lower() is in _A
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Every token's text, read once per Doc: each `doc[i]` or pass over the Doc builds new Token objects."""
+    return per_doc(doc, "token_text_list", lambda d: [t.text for t in d])
 
 
 def starts_upper(tok: Token) -> bool:
@@ -157,15 +164,19 @@ def document_places(doc: Doc, words: Words) -> frozenset[str]:
 
 def _document_places(doc: Doc, words: Words) -> frozenset[str]:
     found = set()
-    for i, tok in enumerate(doc):
+    for i, text in enumerate(token_texts(doc)):
+        head = text[:1]
+        if not (head.isupper() or head.isdigit() or text == "(" or text in _A_ANY_CASE):
+            continue  # no case below can hold; building a Token for every word was most of the cost
+        tok = doc[i]
         first = None
         if _POSTCODE.match(tok.text):
             first = i + 1
-        elif tok.lower_ in {"à", "a"} and i > 0 and (
+        elif tok.lower_ in _A and i > 0 and (
             words.has("located_verbs", doc[i - 1].text) or (doc[i - 1].like_num and i > 1 and doc[i - 2].lower_ == "en")
         ):
             first = i + 1
-        elif (i == 0 or _breaks_line(doc, i)) and starts_upper(tok):
+        elif starts_upper(tok) and (i == 0 or _breaks_line(doc, i)):
             stop = chunk_forward(doc, i, words)
             after = doc[stop : stop + 3]
             if len(after) == 3 and after[0].text == "," and (after[1].lower_ == "le" and after[2].like_num or after[1].like_num):
@@ -307,6 +318,6 @@ def line_is_upper(doc: Doc, i: int) -> bool:
     known = per_doc(doc, "upper_lines", lambda d: {})
     if lo not in known:
         hi = text.find("\n", char)
-        letters = [ch for ch in text[lo : hi if hi >= 0 else len(text)] if ch.isalpha()]
-        known[lo] = len(letters) >= 12 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
+        letters = "".join(filter(str.isalpha, text[lo : hi if hi >= 0 else len(text)]))
+        known[lo] = len(letters) >= 12 and sum(map(str.isupper, letters)) > 0.7 * len(letters)
     return known[lo]

@@ -38,6 +38,7 @@ from .org_spans import (
     repair,
     starts_upper,
     territory_end,
+    token_texts,
 )
 from .records import Mention
 
@@ -222,12 +223,13 @@ class OrgDetector:
                 tokens.pop()  # `Kelvia SAS` vouches for `Kelvia`
             names[tokens[0]].add(tuple(tokens))
         added = []
-        for i, tok in enumerate(doc):
-            if taken[i] or not tok.text[:1].isupper():
+        texts = token_texts(doc)
+        for i, text in enumerate(texts):
+            if taken[i] or not text[:1].isupper():
                 continue
-            for tokens in sorted(names.get(fold(tok.text), ()), key=len, reverse=True):
+            for tokens in sorted(names.get(fold(text), ()), key=len, reverse=True):
                 j = i + len(tokens)
-                if j <= len(doc) and not any(taken[i:j]) and tuple(fold(t.text) for t in doc[i:j]) == tokens:
+                if j <= len(doc) and not any(taken[i:j]) and tuple(fold(t) for t in texts[i:j]) == tokens:
                     added.append(_Proposal(i, j, 2, "same-name"))
                     for k in range(i, j):
                         taken[k] = True
@@ -357,7 +359,7 @@ def _known_name(doc: Doc, ent) -> bool:
 
 def _lowercase_elsewhere(doc: Doc, word: str) -> bool:
     low = word.lower()
-    return low != word and low in per_doc(doc, "token_texts", lambda d: {t.text for t in d})
+    return low != word and low in per_doc(doc, "token_texts", lambda d: set(token_texts(d)))
 
 
 def _is_head(text: str) -> bool:
