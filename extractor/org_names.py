@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .candidates import Candidate
 
@@ -38,6 +39,8 @@ _REGIONAL_COUNCIL = re.compile(r"^conseil regional (?:de la |de l'|d'|de |du |de
 _SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "en", "a", "au", "aux", "sur", "the", "of", "and", "for"}
 
 
+# Pure; press_org asks it of every entity and candidate, resolution again of every mention.
+@lru_cache(maxsize=1 << 14)
 def without_legal_form(text: str) -> str:
     """`Kanazawa Seiki Co., Ltd.` -> `Kanazawa Seiki`: forms can pile up, so strip until none is left."""
     bare = text

@@ -116,8 +116,8 @@ class OrgDetector:
 
     def _patterns(self, doc: Doc) -> list[_Proposal]:
         out = []
-        ents_by_start = {e.start: e for e in doc.ents} if self.use_ner else {}
-        ents_by_end = {e.end: e for e in doc.ents} if self.use_ner else {}
+        ents_by_start = {e.start: e for e in _ents(doc)} if self.use_ner else {}
+        ents_by_end = {e.end: e for e in _ents(doc)} if self.use_ner else {}
         for key, start, end in self.matcher(doc):
             pid = doc.vocab.strings[key]
             kind = self.kinds[pid]
@@ -163,7 +163,7 @@ class OrgDetector:
 
     def _ner(self, doc: Doc) -> list[_Proposal]:
         out = []
-        for ent in doc.ents:
+        for ent in _ents(doc):
             if ent.label_ == "ORG":
                 if line_is_upper(doc, ent.start) or after_event_word(doc, ent.start, self.words):
                     continue  # headlines and event names: only a rule or another mention can vouch
@@ -260,7 +260,7 @@ class OrgDetector:
     def _coordinated(self, doc: Doc, accepted: list[_Proposal], taken: list[bool]) -> list[_Proposal]:
         """`X-FAB FRANCE (...) et Ligentec`: a name listed next to an organisation is one too."""
         out = []
-        ents = [e for e in doc.ents if e.label_ in ("MISC", "LOC", "PER", "ORG")]
+        ents = [e for e in _ents(doc) if e.label_ in ("MISC", "LOC", "PER", "ORG")]
         starts = {p.start for p in accepted}
         ends = {p.end for p in accepted}
         for ent in ents:
@@ -303,7 +303,7 @@ class OrgDetector:
                 if not (first.is_lower or self.words.has("common_nouns", first.text) or _is_head(first.text)):
                     firsts.add(fold(first.text))
         out = []
-        for ent in doc.ents:
+        for ent in _ents(doc):
             if len(ent) == 1 and fold(ent.text) in firsts and not taken[ent.start]:
                 cleaned = self._clean(doc, _Proposal(ent.start, ent.end, 2, "short-form"))
                 if cleaned is not None:
@@ -328,6 +328,11 @@ class OrgDetector:
         if defined:
             parts["abbreviation"] = defined
         return Candidate("ORG", start_char, end_char, text, parts=parts, source=p.source)
+
+
+def _ents(doc: Doc) -> tuple:
+    """`doc.ents`, read once per document: spaCy builds a new Span for every entity at each access."""
+    return per_doc(doc, "org_ents", lambda d: d.ents)
 
 
 def _strip_accents(text: str) -> str:
