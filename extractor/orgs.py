@@ -21,7 +21,6 @@ from spacy.tokens import Doc
 from . import org_data, org_names
 from .candidates import Candidate, DocContext
 from .org_data import fold
-from .org_matcher import TokenPatterns
 from .components import DetectorComponent, per_doc
 from .org_spans import (
     after_event_word,
@@ -60,12 +59,9 @@ class OrgDetector:
     def __init__(self, nlp: Language, use_ner: bool = True):
         self.use_ner = use_ner
         self.words = org_data.words()
-        # spaCy's Matcher validates the patterns; TokenPatterns finds the same matches, in the same order, ~10x faster.
-        validator = Matcher(nlp.vocab, validate=True)
-        self.matcher = TokenPatterns(nlp.vocab)
+        self.matcher = Matcher(nlp.vocab, validate=True)
         self.kinds: dict[str, str] = {}
         for pattern in org_data.patterns():
-            validator.add(pattern.id, [pattern.tokens])
             self.matcher.add(pattern.id, [pattern.tokens])
             self.kinds[pattern.id] = pattern.kind
         # Acronyms and names that are also common words must match their case exactly.
