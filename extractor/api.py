@@ -1,7 +1,6 @@
 """The public surface: `extract()` for one text, `Extractor` for many."""
 from __future__ import annotations
 
-import bisect
 import importlib
 from datetime import date
 from functools import cache
@@ -107,15 +106,9 @@ def record_from_doc(doc, doc_id: str | None = None, document_date: date | None =
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep one mention per stretch of text: the higher-priority kind, then the longer."""
-    starts: list[int] = []  # kept mentions never overlap, so sorted starts sort their ends too
-    kept: list[Mention] = []
-    for m in sorted(mentions, key=lambda m: (_PRIORITY[m.label], -(m.end - m.start), m.start)):
-        i = bisect.bisect_left(starts, m.start)
-        if (i > 0 and kept[i - 1].end > m.start) or (i < len(kept) and kept[i].start < m.end):
-            continue
-        starts.insert(i, m.start)
-        kept.insert(i, m)
-    return kept
+    from .components import first_fit
+
+    return first_fit(sorted(mentions, key=lambda m: (_PRIORITY[m.label], -(m.end - m.start), m.start)))
 
 
 @cache

@@ -7,13 +7,15 @@ spans, widened to token boundaries, in `doc.spans[key]` for spaCy tooling
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import bisect
+from typing import Callable, Iterable, TypeVar
 
 from spacy.tokens import Doc
 
 from .candidates import Candidate
 
 Detector = Callable[[Doc], Iterable[Candidate]]
+T = TypeVar("T")
 
 if not Doc.has_extension("candidates"):
     Doc.set_extension("candidates", default=None)
@@ -41,6 +43,25 @@ class DetectorComponent:
 def text_detector(key: str, detect_text: Callable[[str], Iterable[Candidate]]) -> DetectorComponent:
     """The component for a detector that reads nothing but the text."""
     return DetectorComponent(key, lambda doc: detect_text(doc_text(doc)))
+
+
+def first_fit(ranked: Iterable[T]) -> list[T]:
+    """Keep each span (anything with `start`/`end`) that overlaps none kept before it,
+    in the order given (best first); the result is sorted by start. O(n log n).
+
+    >>> from types import SimpleNamespace as S
+    >>> [(s.start, s.end) for s in first_fit([S(start=2, end=5), S(start=0, end=3), S(start=5, end=6)])]
+    [(2, 5), (5, 6)]
+    """
+    starts: list[int] = []  # kept spans never overlap, so sorted starts sort their ends too
+    kept: list[T] = []
+    for span in ranked:
+        i = bisect.bisect_left(starts, span.start)
+        if (i > 0 and kept[i - 1].end > span.start) or (i < len(kept) and kept[i].start < span.end):
+            continue
+        starts.insert(i, span.start)
+        kept.insert(i, span)
+    return kept
 
 
 def per_doc(doc: Doc, key: str, compute: Callable[[Doc], object]):

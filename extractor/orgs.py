@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from . import org_data, org_names
 from .candidates import Candidate, DocContext
 from .org_data import fold
-from .components import DetectorComponent, per_doc
+from .components import DetectorComponent, first_fit, per_doc
 from .org_spans import (
     after_event_word,
     chunk_backward,
@@ -198,11 +198,7 @@ class OrgDetector:
 
     def _arbitrate(self, doc: Doc, proposals: list[_Proposal]) -> list[_Proposal]:
         cleaned = [c for c in (self._clean(doc, p) for p in proposals) if c is not None]
-        kept: list[_Proposal] = []
-        for p in sorted(cleaned, key=lambda p: (p.rank, -(p.end - p.start), p.start)):
-            if all(p.end <= k.start or k.end <= p.start for k in kept):
-                kept.append(p)
-        return kept
+        return first_fit(sorted(cleaned, key=lambda p: (p.rank, -(p.end - p.start), p.start)))
 
     def _spread(self, doc: Doc, accepted: list[_Proposal]) -> list[_Proposal]:
         """One decision per name: every other occurrence of an accepted name is one too."""
