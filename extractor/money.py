@@ -166,12 +166,6 @@ def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:
             # (`cent un mille`): no value, so no mention rather than a wrong one.
             continue
         mentions.append(
-            Mention(
-                LABEL, cand.text, cand.start, cand.end,
-                value=numbers.to_string(low),
-                high=numbers.to_string(high) if high is not None else None,
-                currency=currencies.resolve(unit, ctx.country, named),
-                qualifier=cues.qualifier(cand.cue, "quantity"),
-            )
+            numbers.quantity_mention(LABEL, cand, low, high, currency=currencies.resolve(unit, ctx.country, named))
         )
     return mentions

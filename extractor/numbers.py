@@ -14,10 +14,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import TYPE_CHECKING
 
 from text_to_num import text2num
 
 from .lexicon import LexiconError, load_json, string_table
+
+if TYPE_CHECKING:
+    from .records import Mention
 
 # --- values ------------------------------------------------------------------
 
@@ -235,3 +239,17 @@ def half_pattern() -> str:
     """`et demi` after a scale word: `1 million et demi`."""
     vocab = _vocabulary()
     return rf"(?i:{SP}{{1,2}}(?:{alternation(vocab.connectors)}){SP}{{1,2}}(?:{alternation(vocab.halves)})(?![\w]))"
+
+
+def quantity_mention(label: str, cand, low: Decimal, high: Decimal | None, **fields) -> Mention:
+    """The mention of an amount or a percentage: exact value strings and the qualifier of its cue."""
+    from .cues import qualifier
+    from .records import Mention
+
+    return Mention(
+        label, cand.text, cand.start, cand.end,
+        value=to_string(low),
+        high=to_string(high) if high is not None else None,
+        qualifier=qualifier(cand.cue, "quantity"),
+        **fields,
+    )

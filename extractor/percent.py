@@ -80,12 +80,5 @@ def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:
         except ValueError:
             # A word sequence text2num cannot read has no value: no mention beats a wrong one.
             continue
-        mentions.append(
-            Mention(
-                LABEL, cand.text, cand.start, cand.end,
-                value=numbers.to_string(low),
-                high=numbers.to_string(high) if high is not None else None,
-                qualifier=cues.qualifier(cand.cue, "quantity"),
-            )
-        )
+        mentions.append(numbers.quantity_mention(LABEL, cand, low, high))
     return mentions
