@@ -1,17 +1,13 @@
 """The public surface: `extract()` for one text, `Extractor` for many."""
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from .candidates import Candidate, DocContext
 from .records import Mention, Record
 
-# Label -> module with `resolve_all(candidates, ctx) -> list[Mention]`.
-_RESOLVERS = {"MONEY": "extractor.money", "PERCENT": "extractor.percent", "DATE": "extractor.dates", "ORG": "extractor.orgs"}
 # When two kinds claim overlapping text, the more specific wins (a year inside an
 # amount is part of the amount; a name inside a date is not a name).
 _PRIORITY = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "ORG": 3}
@@ -78,27 +74,17 @@ def _as_date(value: str | date | None) -> date | None:
         raise ValueError(f"document_date must be YYYY-MM-DD, got {value!r}") from None
 
 
-def _resolver(label: str):
-    return importlib.import_module(_RESOLVERS[label])
-
-
-def document_context(doc, candidates: list[Candidate], document_date: date | None) -> DocContext:
-    """What resolution may know about the whole document."""
-    from . import context
-
-    return context.build(doc.text, candidates, document_date)
-
-
 def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None) -> Record:
-    from .components import all_candidates
+    from . import context, dates, money, orgs, percent
+    from .components import all_candidates, doc_text
 
     candidates = all_candidates(doc)
-    ctx = document_context(doc, candidates, document_date)
+    ctx = context.build(doc_text(doc), candidates, document_date)
     mentions: list[Mention] = []
-    for label in _RESOLVERS:
+    for label, module in (("MONEY", money), ("PERCENT", percent), ("DATE", dates), ("ORG", orgs)):
         of_label = [c for c in candidates if c.label == label]
         if of_label:
-            mentions.extend(_resolver(label).resolve_all(of_label, ctx))
+            mentions.extend(module.resolve_all(of_label, ctx))
     mentions = _without_overlaps(mentions)
     ddate = ctx.document_date.isoformat() if ctx.document_date else None
     return Record(doc_id, ddate, mentions)

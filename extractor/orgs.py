@@ -87,10 +87,7 @@ class OrgDetector:
             proposals += self._ner(doc)
         accepted = self._arbitrate(doc, proposals)
         accepted = self._spread(doc, accepted)
-        found = [self._candidate(doc, p) for p in sorted(accepted, key=lambda p: p.start)]
-        # press_org runs last: the per-document scratch values are not needed after it.
-        doc.user_data.pop("press_cache", None)
-        return found
+        return [self._candidate(doc, p) for p in sorted(accepted, key=lambda p: p.start)]
 
     # -- sources ---------------------------------------------------------------------
     def _gazetteer(self, doc: Doc) -> list[_Proposal]:
