@@ -143,7 +143,7 @@ def child_in_process(name: str, corpus: Path, repeats: int) -> dict:
 
 
 def child_batch(workers: int, corpus: Path, repeats: int) -> dict:
-    from extractor.batch import run_batch
+    from extractor.batch.jobs import run_batch
 
     times, steady = [], []
     with tempfile.TemporaryDirectory() as tmp:

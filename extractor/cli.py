@@ -123,7 +123,7 @@ def _seconds(value: str) -> float:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import BatchError, run_batch
+    from .batch.jobs import BatchError, run_batch
 
     try:
         summary = run_batch(args.inputs, args.output, errors=args.errors, workers=args.workers,
@@ -138,14 +138,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 # --- evaluate ------------------------------------------------------------------
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_table
+    from .evaluation.scoring import evaluate, format_table
 
     gold = read_records(args.gold, texts=args.texts)
     pred = read_records(args.pred)
     result = evaluate(gold, pred)
     data, blocks = result.to_dict(), [format_table(result)]
     if args.errors or args.html or args.baseline:
-        from .errors import analyse, format_errors, source_texts
+        from .evaluation.errors import analyse, format_errors, source_texts
 
         if args.html:
             check_output(args.html, [Path(args.gold), Path(args.pred)])
@@ -155,14 +155,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             data["errors"] = report.to_dict()
             blocks.append(format_errors(report))
         if args.baseline:
-            from .compare import compare, format_comparison
+            from .evaluation.compare import compare, format_comparison
 
             base = read_records(args.baseline)
             comparison = compare(report, analyse(gold, base), result, evaluate(gold, base))
             data["baseline"] = comparison.to_dict()
             blocks.append(format_comparison(comparison, args.baseline))
         if args.html:
-            from .report import render
+            from .evaluation.report import render
 
             Path(args.html).write_text(render(result, report, texts), encoding="utf-8")
             print(f"extractor: wrote {args.html}", file=sys.stderr)
@@ -214,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="issue date of the releases (default: inferred from each text)")
     p.set_defaults(func=cmd_extract)
 
-    from .batch import DEFAULT_TIMEOUT
+    from .batch.jobs import DEFAULT_TIMEOUT
     from .textio import DEFAULT_MAX_BYTES
 
     p = sub.add_parser("batch", help="extract records from many documents, in parallel and resumable")

@@ -6,7 +6,7 @@ from datetime import date
 from functools import cache
 
 from .candidates import Candidate, DocContext
-from .dates_context import infer_date_order, infer_document_date
+from .dates.context import infer_date_order, infer_document_date
 from .lexicon import string_table
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from extractor.batch import BatchError, Progress, completed_ids, run_batch, scan_inputs
-from extractor.batch_engines import process_pool
+from extractor.batch.jobs import BatchError, Progress, completed_ids, run_batch, scan_inputs
+from extractor.batch.engines import process_pool
 from extractor.longtext import split_text
 from extractor.records import Record
 

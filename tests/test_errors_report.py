@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from extractor.compare import compare
-from extractor.errors import CONTEXT, Kind, align, analyse, group, source_texts
-from extractor.evaluate import evaluate
+from extractor.evaluation.compare import compare
+from extractor.evaluation.errors import CONTEXT, Kind, align, analyse, group, source_texts
+from extractor.evaluation.scoring import evaluate
 from extractor.records import Mention, Record, read_records
-from extractor.report import render
+from extractor.evaluation.report import render
 
 GOLD_DIR = FIXTURES / "gold"
 
@@ -125,7 +125,7 @@ def test_groups_most_frequent_first():
 
 
 def analyse_error(kind, gold_mention):
-    from extractor.errors import MentionError
+    from extractor.evaluation.errors import MentionError
 
     return MentionError(kind, "d", gold_mention, None)
 

@@ -1,5 +1,5 @@
 """The evaluator on small gold/prediction pairs whose counts were worked out by hand."""
-from extractor.evaluate import Counts, Partial, evaluate, fold_name
+from extractor.evaluation.scoring import Counts, Partial, evaluate, fold_name
 from extractor.records import Mention, Record
 
 

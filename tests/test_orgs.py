@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractor import org_data
+from extractor.orgs import data as org_data
 from extractor.candidates import Candidate
-from extractor.org_names import canonical_names, key
+from extractor.orgs.names import canonical_names, key
 
 # (sentence, organisations expected exactly, in order)
 POSITIVE = [
@@ -124,7 +124,7 @@ def test_refuses_non_organisations(extractor, text):
     ],
 )
 def test_repair_trims_to_the_name(extractor, text, proposed, expected):
-    from extractor.org_spans import repair
+    from extractor.orgs.spans import repair
 
     doc = extractor.nlp.make_doc(text)
     first = text.index(proposed)

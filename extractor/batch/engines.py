@@ -82,7 +82,7 @@ def _time_limit(seconds: float | None):
 
 def in_process(tasks: Iterator[Task], timeout: float | None, extractor=None) -> Iterator[Result]:
     if extractor is None:
-        from .api import Extractor
+        from ..api import Extractor
 
         try:
             extractor = Extractor()
@@ -102,7 +102,7 @@ _CONTEXT = multiprocessing.get_context("spawn")
 def _worker_main(conn: Connection) -> None:
     # The parent decides what an interrupt stops; it then ends the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .api import Extractor
+    from ..api import Extractor
 
     try:
         extractor = Extractor()

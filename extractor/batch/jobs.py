@@ -27,8 +27,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from .batch_engines import EngineError, Result, Task, in_process, process_pool
-from .textio import DEFAULT_MAX_BYTES, InputError, read_text
+from .engines import EngineError, Result, Task, in_process, process_pool
+from ..textio import DEFAULT_MAX_BYTES, InputError, read_text
 
 # Generous for a press release; the limit exists to stop a pathological input
 # from holding a worker forever, not to police slow machines.
@@ -368,7 +368,7 @@ def run_batch(
 
     try:
         if scheduler:
-            from .batch_dask import dask_engine
+            from .dask_engine import dask_engine
 
             results = dask_engine(tasks(), scheduler, workers, timeout)
         elif workers == 1:

@@ -16,8 +16,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .evaluate import LABEL_ORDER, _overlap, same_value, strict_pairs
-from .records import Mention, Record
+from .scoring import LABEL_ORDER, _overlap, same_value, strict_pairs
+from ..records import Mention, Record
 
 CONTEXT = 40
 NONE = "none"  # the confusion table's row/column for "no mention on this side"
@@ -310,8 +310,8 @@ def _error_line(e: MentionError) -> str:
 def source_texts(gold: str | Path, texts: str | Path | None, doc_ids: Iterable[str]) -> dict[str, str]:
     """Texts of the gold documents, for context: the `texts` folder, or press_releases/
     beside a gold folder (as read_records finds it); none when neither exists."""
-    from .records import RecordError
-    from .textio import read_text
+    from ..records import RecordError
+    from ..textio import read_text
 
     if texts is not None:
         folder = Path(texts)

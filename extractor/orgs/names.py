@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .candidates import Candidate
+from ..candidates import Candidate
 
 LEGAL_FORMS = (
     "sa", "sas", "sasu", "sarl", "se", "sca", "scop", "scic", "sci", "snc", "eurl", "gie", "inc", "ltd",

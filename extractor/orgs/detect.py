@@ -18,11 +18,12 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from . import org_data, org_names
-from .candidates import Candidate, DocContext
-from .org_data import fold
-from .components import DetectorComponent, first_fit, per_doc
-from .org_spans import (
+from . import data as org_data
+from . import names as org_names
+from ..candidates import Candidate, DocContext
+from .data import fold
+from ..components import DetectorComponent, first_fit, per_doc
+from .spans import (
     after_event_word,
     chunk_backward,
     chunk_domains,
@@ -39,7 +40,7 @@ from .org_spans import (
     territory_end,
     token_texts,
 )
-from .records import Mention
+from ..records import Mention
 
 _COORDINATORS = {",", "et", "ou", "ainsi", "que", "ni"}
 

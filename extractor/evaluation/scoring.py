@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from .records import LISTS, Mention, Record
+from ..records import LISTS, Mention, Record
 
 LABEL_ORDER = tuple(LISTS.values())  # ORG, MONEY, DATE, PERCENT
 

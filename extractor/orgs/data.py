@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .lexicon import LexiconError, load_json, models_dir
+from ..lexicon import LexiconError, load_json, models_dir
 
 PATTERN_KINDS = {
     # the pattern matches a head noun; the name runs on after it (Région X)

@@ -18,12 +18,12 @@ from typing import Iterator
 from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .batch_engines import EngineError, Result, Task, extract_task, failure
+from .engines import EngineError, Result, Task, extract_task, failure
 
 
 @cache
 def _process_pipeline():
-    from .api import Extractor
+    from ..api import Extractor
 
     # A worker may run several threads; one lock per process keeps one pipeline
     # (hundreds of MB) per process instead of one per thread.

@@ -1,8 +1,8 @@
 """Dates: detection (patterns built from models/lexicon/dates.json).
 
 Detection finds calendar expressions and records their surface pieces in
-`Candidate.parts`; it computes no value. Resolution (`dates_resolve`) and the
-document-level facts (`dates_context`) are re-exported here because the API and
+`Candidate.parts`; it computes no value. Resolution (`dates.resolve`) and the
+document-level facts (`dates.context`) are re-exported here because the API and
 the context step look for them in this module.
 
 Every pattern starts behind a boundary look-behind and uses only bounded
@@ -17,12 +17,12 @@ from functools import cache
 
 from spacy.language import Language
 
-from . import cues
-from .candidates import Candidate
-from .components import DetectorComponent, text_detector
-from .dates_context import infer_date_order, infer_document_date
-from .dates_lexicon import alternation, date_lexicon, fold, surface_words
-from .dates_resolve import resolve_all
+from .. import cues
+from ..candidates import Candidate
+from ..components import DetectorComponent, text_detector
+from .context import infer_date_order, infer_document_date
+from .lexicon import alternation, date_lexicon, fold, surface_words
+from .resolve import resolve_all
 
 __all__ = ["detect_text", "make_date_detector", "resolve_all", "infer_document_date", "infer_date_order"]
 

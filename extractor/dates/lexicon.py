@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import LexiconError, string_table
+from ..lexicon import LexiconError, string_table
 
 _FILE = "lexicon/dates.json"
 _APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})

@@ -10,9 +10,9 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from .components import doc_text, per_doc
-from .org_data import Words, fold
-from .org_names import LEGAL_TOKENS
+from ..components import doc_text, per_doc
+from .data import Words, fold
+from .names import LEGAL_TOKENS
 
 MAX_NAME_TOKENS = 8
 _URLISH = re.compile(r"@|^www\.|^https?:|\.(fr|com|org|net|eu)/", re.I)

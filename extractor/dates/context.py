@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .candidates import Candidate
-from .dates_lexicon import date_lexicon, fold
+from ..candidates import Candidate
+from .lexicon import date_lexicon, fold
 
 _TOP = 600  # the dateline and header live in the first lines of a release
 _DATELINE = re.compile(r"(?:,|—|–|-|\|)[ \u00a0]{0,3}(?:le[ \u00a0]{1,3})?$", re.IGNORECASE)
@@ -64,7 +64,7 @@ def _weekday_fits(year: int, month: int, day: int, weekday: str | None) -> bool:
 
 
 def infer_document_date(text: str, date_candidates: list[Candidate]) -> date | None:
-    from .dates_resolve import calendar_day
+    from .resolve import calendar_day
 
     order = infer_date_order(date_candidates)
     top = [c for c in date_candidates if c.start < _TOP and c.cue is None]

@@ -15,10 +15,10 @@ from functools import lru_cache
 import dateparser
 from text_to_num import text2num
 
-from . import cues
-from .candidates import Candidate, DocContext
-from .dates_lexicon import date_lexicon, fold
-from .records import Mention
+from .. import cues
+from ..candidates import Candidate, DocContext
+from .lexicon import date_lexicon, fold
+from ..records import Mention
 
 # Meteorological seasons; a winter is labelled with the year of its December.
 _SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from .errors import Alignment, ErrorReport, show
-from .evaluate import LABEL_ORDER, Evaluation
-from .records import Mention
+from .scoring import LABEL_ORDER, Evaluation
+from ..records import Mention
 
 CORRECT = "correct"
 ABSENT = "absent"  # a spurious prediction's outcome in a run that did not make it

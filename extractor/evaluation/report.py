@@ -11,8 +11,8 @@ from html import escape
 from typing import Mapping
 
 from .errors import Alignment, ErrorReport, Kind, describe_fields, show
-from .evaluate import LABEL_ORDER, Evaluation
-from .records import Mention
+from .scoring import LABEL_ORDER, Evaluation
+from ..records import Mention
 
 KINDS = ("correct", *(k.value for k in Kind), "ignored")
 GROUPS_SHOWN = 40
