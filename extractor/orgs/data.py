@@ -107,9 +107,26 @@ class GazetteerEntry:
 
 @cache
 def gazetteer() -> dict[str, GazetteerEntry]:
-    """Every written form (name and variants), as written, -> its entry."""
-    path = models_dir() / "org" / "gazetteer.tsv"
+    """Every written form (name and variants), as written, -> its entry.
+
+    The gazetteer is a folder of TSV files (`models/org/gazetteer/*.tsv`, one per
+    domain, read in name order); a form may name one organization only across all of them.
+    """
     forms: dict[str, GazetteerEntry] = {}
+    for path in gazetteer_files():
+        _read_gazetteer(path, forms)
+    return forms
+
+
+def gazetteer_files() -> list:
+    folder = models_dir() / "org" / "gazetteer"
+    files = sorted(folder.glob("*.tsv"))
+    if not files:
+        raise LexiconError(f"{folder}: no gazetteer files (*.tsv)")
+    return files
+
+
+def _read_gazetteer(path, forms: dict[str, GazetteerEntry]) -> None:
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -127,7 +144,6 @@ def gazetteer() -> dict[str, GazetteerEntry]:
             if other is not None and other.name != name:
                 raise LexiconError(f"{where}: {form!r} already names {other.name!r}")
             forms[form] = entry
-    return forms
 
 
 @cache
