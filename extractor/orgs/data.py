@@ -35,7 +35,21 @@ WORD_LISTS = (
     "common_nouns", "junk", "months_days", "acronym_stoplist", "located_verbs", "non_org_heads",
     "trailing_roles", "ticker_words", "opening_words",
 )
-GAZETTEER_FLAGS = {"exact", "network"}
+# exact: the name is also a common word, match its case exactly; network: regional
+# branches follow the name; context: an ambiguous name (a surname, a place, a common
+# word) that counts as an organization only with supporting context.
+GAZETTEER_FLAGS = {"exact", "network", "context"}
+GAZETTEER_TYPES = {
+    "company", "bank", "insurer", "asset_manager", "exchange", "newsroom", "public", "ministry",
+    "agency", "local_authority", "regulator", "court", "international", "university", "school",
+    "research", "hospital", "association", "foundation", "federation", "union", "party", "club",
+    "incubator", "fund", "law_firm", "consultancy", "auditor", "rating_agency",
+}
+# Things that look like organizations and are not (models/org/not_orgs/*.tsv).
+NOT_ORG_KINDS = {
+    "programme", "fund", "plan", "label", "call", "index", "commodity", "event", "law", "product",
+    "acronym", "rate", "venue", "title", "sector", "heading", "currency",
+}
 
 
 # Pure, and asked of the same few thousand words again and again (every word-list look-up folds).
@@ -103,6 +117,7 @@ class GazetteerEntry:
     kind: str
     exact: bool  # the name is also a common word: match its case exactly
     network: bool  # regional branches follow the name (Caisse d'Epargne Hauts-de-France)
+    context: bool = False  # ambiguous (surname, place, common word): needs supporting context
 
 
 @cache
@@ -138,7 +153,9 @@ def _read_gazetteer(path, forms: dict[str, GazetteerEntry]) -> None:
         flagset = set(flags.split(",")) - {""}
         if flagset - GAZETTEER_FLAGS:
             raise LexiconError(f"{where}: unknown flags {sorted(flagset - GAZETTEER_FLAGS)}")
-        entry = GazetteerEntry(name, kind, "exact" in flagset, "network" in flagset)
+        if kind not in GAZETTEER_TYPES:
+            raise LexiconError(f"{where}: type {kind!r} is not one of {sorted(GAZETTEER_TYPES)}")
+        entry = GazetteerEntry(name, kind, "exact" in flagset, "network" in flagset, "context" in flagset)
         for form in [name, *(v.strip() for v in variants.split("|") if v.strip())]:
             other = forms.get(form)
             if other is not None and other.name != name:
@@ -149,3 +166,33 @@ def _read_gazetteer(path, forms: dict[str, GazetteerEntry]) -> None:
 @cache
 def gazetteer_by_fold() -> dict[str, GazetteerEntry]:
     return {fold(form): entry for form, entry in gazetteer().items()}
+
+
+@dataclass(frozen=True)
+class NotOrg:
+    name: str
+    kind: str
+
+
+@cache
+def not_orgs() -> dict[str, NotOrg]:
+    """Every written form of a thing that looks like an organization and is not
+    (programmes, funds of public money, indices, labels, events…) -> its entry.
+    Files: `models/org/not_orgs/*.tsv`, fields name, variants, kind, note."""
+    forms: dict[str, NotOrg] = {}
+    folder = models_dir() / "org" / "not_orgs"
+    for path in sorted(folder.glob("*.tsv")):
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            where = f"{path}:{lineno}"
+            fields = line.split("\t")
+            if len(fields) != 4 or not fields[0].strip():
+                raise LexiconError(f"{where}: expected 4 tab-separated fields: name, variants, kind, note")
+            name, variants, kind = (f.strip() for f in fields[:3])
+            if kind not in NOT_ORG_KINDS:
+                raise LexiconError(f"{where}: kind {kind!r} is not one of {sorted(NOT_ORG_KINDS)}")
+            entry = NotOrg(name, kind)
+            for form in [name, *(v.strip() for v in variants.split("|") if v.strip())]:
+                forms.setdefault(form, entry)
+    return forms
