@@ -1,0 +1,221 @@
+"""Where organization names come from: the gazetteer, the token patterns, the NER.
+
+Each source turns a Doc into `Proposal`s: token spans with the source that proposed
+them and a rank (0: a rule vouches for the name; 1: the statistical NER alone). The
+sources never decide; `rules` and `learned` do.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from ..components import per_doc
+from . import data as org_data
+from . import names as org_names
+from .data import fold
+from .spans import (
+    after_event_word,
+    chunk_backward,
+    chunk_domains,
+    chunk_forward,
+    is_acronym,
+    is_name_word,
+    line_is_upper,
+    sentence_initial,
+    token_texts,
+)
+
+
+@dataclass
+class Proposal:
+    start: int
+    end: int
+    rank: int
+    source: str
+    parts: dict[str, str] = field(default_factory=dict)
+
+
+def ents(doc: Doc) -> tuple:
+    """`doc.ents`, read once per document: spaCy builds a new Span for every entity at each access."""
+    return per_doc(doc, "org_ents", lambda d: d.ents)
+
+
+class Gazetteer:
+    """Known organizations, matched with and without accents; acronyms and names that
+    are also common words match their case exactly."""
+
+    def __init__(self, nlp: Language, words: org_data.Words):
+        self.words = words
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.entries: dict[str, org_data.GazetteerEntry] = {}
+        exact: dict[str, list[Doc]] = {}
+        lower: dict[str, list[Doc]] = {}
+        for form, entry in org_data.gazetteer().items():
+            self.entries[entry.name] = entry
+            table = exact if entry.exact or is_acronym(form) else lower
+            for spelling in {form, strip_accents(form)}:
+                table.setdefault(entry.name, []).append(nlp.make_doc(spelling))
+        for name, docs in exact.items():
+            self.exact.add(name, docs)
+        for name, docs in lower.items():
+            self.lower.add(name, docs)
+
+    def __call__(self, doc: Doc) -> list[Proposal]:
+        out = []
+        matches = [(m, True) for m in self.exact(doc)] + [(m, False) for m in self.lower(doc)]
+        for (key, start, end), exact in matches:
+            entry = self.entries[doc.vocab.strings[key]]
+            # Lowercase text is a common word (`orange`), not the company.
+            if not exact and doc[start].is_lower and not entry.name[:1].islower():
+                continue
+            if entry.network:
+                end = max(end, chunk_forward(doc, end, self.words))
+            elif _hyphen_joined(doc, end) and not self.words.has("places", doc[end + 1].text):
+                # `CEA-Leti`: a lab glued to its parent's name is an organisation of its own
+                out.append(Proposal(start, end + 2, 0, "gazetteer+hyphen"))
+                continue
+            out.append(Proposal(start, end, 0, "gazetteer", {"gazetteer": entry.name}))
+        return out
+
+
+class Patterns:
+    """The token patterns of models/org/patterns.jsonl, each kind read its own way."""
+
+    def __init__(self, nlp: Language, words: org_data.Words, use_ner: bool = True):
+        self.words = words
+        self.use_ner = use_ner
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.kinds: dict[str, str] = {}
+        for pattern in org_data.patterns():
+            self.matcher.add(pattern.id, [pattern.tokens])
+            self.kinds[pattern.id] = pattern.kind
+
+    def __call__(self, doc: Doc) -> list[Proposal]:
+        by_start = {e.start: e for e in ents(doc)} if self.use_ner else {}
+        by_end = {e.end: e for e in ents(doc)} if self.use_ner else {}
+        out = []
+        for key, start, end in self.matcher(doc):
+            pid = doc.vocab.strings[key]
+            span = self._span(doc, self.kinds[pid], start, end, by_start, by_end)
+            if span is not None:
+                out.append(Proposal(span[0], span[1], 0, pid))
+        return out
+
+    def _span(self, doc: Doc, kind: str, start: int, end: int, by_start: dict, by_end: dict) -> tuple[int, int] | None:
+        words = self.words
+        if kind in ("head", "head_list"):
+            stop = (chunk_domains if kind == "head_list" else chunk_forward)(doc, end, words)
+            if stop > end:
+                return start, stop
+            if start in by_start and by_start[start].end > end:
+                return start, by_start[start].end  # Observatoire régional de la santé
+            return (start, end) if is_acronym(doc[start:end].text) else None  # CCI alone
+        if kind == "cue":
+            stop = chunk_forward(doc, end, words)
+            return (end, stop) if stop > end else None
+        if kind == "weak_cue":
+            ent = by_start.get(end)
+            return (ent.start, ent.end) if ent is not None else None
+        if kind == "post_cue":
+            ent = by_end.get(start)
+            first = ent.start if ent is not None else chunk_backward(doc, start, words)
+            if ent is None and start - first == 1 and sentence_initial(doc, first) and opening_word(doc[first].text, words):
+                return None  # `Parallèlement, le groupe X`: an adverb opening the sentence
+            return (first, start) if first < start else None
+        if kind in ("legal", "suffix"):
+            # `Brightwater Analytics, Inc.`: a comma may stand before a legal form
+            name_end = start - 1 if kind == "legal" and start > 0 and doc[start - 1].text == "," else start
+            first = chunk_backward(doc, name_end, words)
+            first = first if first < name_end else start
+            if first >= start:
+                return None
+            # `Grasse Institute of Perfumery`: an English name runs on after `of`
+            if kind == "suffix" and end + 1 < len(doc) and doc[end].lower_ in ("of", "for"):
+                return first, max(end, chunk_forward(doc, end + 1, words))
+            return first, end
+        return (start, end) if kind == "full" else None
+
+
+class Ner:
+    """The statistical NER's entities as proposals. ORG entities are proposed unless
+    their place shows them unreliable; other labels only when a known name or an
+    acronym shape vouches for them."""
+
+    def __init__(self, words: org_data.Words):
+        self.words = words
+
+    def __call__(self, doc: Doc) -> list[Proposal]:
+        out = []
+        for ent in ents(doc):
+            if ent.label_ == "ORG":
+                if not self._unreliable(doc, ent):
+                    out.append(Proposal(ent.start, ent.end, 1, "ner"))
+            elif known_name(ent.text):
+                out.append(Proposal(ent.start, ent.end, 0, "ner+gazetteer"))  # `(ex-Schneider Electric)`, tagged MISC
+            elif is_acronym(ent.text) and not line_is_upper(doc, ent.start) and not sentence_initial(doc, ent.start):
+                out.append(Proposal(ent.start, ent.end, 0, "ner+acronym"))
+        return out
+
+    def _unreliable(self, doc: Doc, ent) -> bool:
+        if line_is_upper(doc, ent.start) or after_event_word(doc, ent.start, self.words):
+            return True  # headlines and event names: only a rule or another mention can vouch
+        if len(ent) == 1 and (lowercase_elsewhere(doc, ent.text) or (ent[0].is_title and sentence_initial(doc, ent.start))):
+            return True  # `Budget`, `Effectif` opening a line or a sentence: a common noun, not a name
+        # `Conférence analystes :` opening a line is ordinary French, not a name
+        return ent[0].is_title and sentence_initial(doc, ent.start) and all(t.is_lower or t.is_punct for t in ent[1:])
+
+
+def name_chunks(doc: Doc, words: org_data.Words) -> list[Proposal]:
+    """Every capitalised run of words, and the run after a capitalised opening word: the
+    names no source vouches for (a start-up in a list of investors). Only the learned
+    decision reads these; its features say which of them are names."""
+    out = []
+    texts = token_texts(doc)
+    i, n = 0, len(doc)
+    while i < n:
+        if not texts[i][:1].isupper() or not is_name_word(doc[i], words):
+            i += 1
+            continue
+        end = chunk_forward(doc, i, words)
+        out.append(Proposal(i, end, 2, "chunk"))
+        if end - i > 1 and sentence_initial(doc, i):
+            tail = chunk_forward(doc, i + 1, words)
+            if tail > i + 1:
+                out.append(Proposal(i + 1, tail, 2, "chunk-tail"))
+        i = max(end, i + 1)
+    return out
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _hyphen_joined(doc: Doc, end: int) -> bool:
+    """Token `end` is a hyphen glued to the name before it and to a capitalised word after it."""
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text[:1].isupper()
+    )
+
+
+def opening_word(text: str, words: org_data.Words) -> bool:
+    return words.has("opening_words", text) or (text.lower().endswith("ment") and len(text) > 6)
+
+
+def known_name(text: str) -> bool:
+    text = text[3:] if text.lower().startswith("ex-") else text
+    return fold(org_names.without_legal_form(text)) in org_data.gazetteer_by_fold()
+
+
+def lowercase_elsewhere(doc: Doc, word: str) -> bool:
+    low = word.lower()
+    return low != word and low in per_doc(doc, "token_texts", lambda d: set(token_texts(d)))
