@@ -21,10 +21,12 @@ class Extractor:
     # release go through it in pieces cut at paragraph or sentence breaks.
     piece_chars = 20_000
 
-    def __init__(self, config_path: str | Path | None = None):
+    def __init__(self, config_path: str | Path | None = None, overrides: Mapping[str, Any] | None = None):
+        """`overrides`: dotted keys of the pipeline config and their values, e.g.
+        `{"components.press_org.decision": ""}` for the rule-based organization decision."""
         from . import pipeline
 
-        self.nlp = pipeline.build(config_path)
+        self.nlp = pipeline.build(config_path, dict(overrides or {}))
 
     def extract(self, text: str, doc_id: str | None = None, document_date: str | date | None = None) -> Record:
         return next(self.pipe([(text, {"doc_id": doc_id, "document_date": document_date})]))

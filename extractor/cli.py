@@ -264,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the record's JSON Schema")
     p.set_defaults(func=cmd_schema)
+
+    from .training.cli import add_parser as add_train_parser
+
+    add_train_parser(sub)
     return parser
 
 

@@ -26,10 +26,11 @@ class PipelineError(RuntimeError):
     pass
 
 
-def build(config_path: str | Path | None = None) -> Language:
+def build(config_path: str | Path | None = None, overrides: dict | None = None) -> Language:
+    """`overrides`: dotted config keys and their values (`{"components.press_org.decision": ""}`)."""
     path = Path(config_path) if config_path else models_dir() / "pipeline.cfg"
     try:
-        config = load_config(path)
+        config = load_config(path, overrides=overrides or {})
     except Exception as exc:  # confection raises several types for one problem: a bad file
         raise PipelineError(f"{path}: {exc}") from exc
     names = list(config["nlp"]["pipeline"])
@@ -49,12 +50,26 @@ def build(config_path: str | Path | None = None) -> Language:
     for name in names:
         block = dict(components[name])
         if "source" in block:
+            if block.get("weights"):
+                _load_weights(nlp, name, block["weights"], path)
             continue
         factory = block.pop("factory", name)
         nlp.add_pipe(factory, name=name, config=block)
     if nlp.pipe_names != names:
         raise PipelineError(f"{path}: built {nlp.pipe_names}, config asks for {names}")
     return nlp
+
+
+def _load_weights(nlp: Language, name: str, weights: str, config: Path) -> None:
+    """`weights = "org/ner"`: the sourced component's trained weights, replaced by ours
+    (a fine-tuned copy of the same architecture; the package's vectors stay)."""
+    folder = models_dir() / weights
+    if not folder.is_dir():
+        raise PipelineError(f"{config}: {name}.weights: no folder {folder}")
+    try:
+        nlp.get_pipe(name).from_disk(folder, exclude=["vocab"])
+    except (OSError, ValueError) as exc:
+        raise PipelineError(f"{folder}: cannot load the weights of {name}: {exc}") from exc
 
 
 def _excluded(source: str, keep: list[str]) -> list[str]:

@@ -196,3 +196,8 @@ def not_orgs() -> dict[str, NotOrg]:
             for form in [name, *(v.strip() for v in variants.split("|") if v.strip())]:
                 forms.setdefault(form, entry)
     return forms
+
+
+@cache
+def not_orgs_by_fold() -> dict[str, NotOrg]:
+    return {fold(form): entry for form, entry in not_orgs().items()}

@@ -16,6 +16,8 @@ from ..records import Mention
 from . import data as org_data
 from . import names as org_names
 from .data import fold
+from ..lexicon import models_dir
+from .learned import DecisionModel, LearnedDecision
 from .rules import RuleDecision
 from .sources import Gazetteer, Ner, Patterns, Proposal
 
@@ -23,19 +25,24 @@ from .sources import Gazetteer, Ner, Patterns, Proposal
 class OrgDetector:
     """Compiled once per pipeline: the matchers, the word lists and the decision."""
 
-    def __init__(self, nlp: Language, use_ner: bool = True):
+    def __init__(self, nlp: Language, use_ner: bool = True, decision: str = ""):
         self.use_ner = use_ner
         self.words = org_data.words()
         self.gazetteer = Gazetteer(nlp, self.words)
         self.patterns = Patterns(nlp, self.words, use_ner=use_ner)
         self.ner = Ner(self.words)
-        self.decide = RuleDecision(self.words, use_ner=use_ner)
+        if decision:
+            model = DecisionModel.load(models_dir() / decision)
+            self.decide = LearnedDecision(model, self.words)
+        else:
+            self.decide = RuleDecision(self.words, use_ner=use_ner)
+
+    def proposals(self, doc: Doc) -> list[Proposal]:
+        found = self.gazetteer(doc) + self.patterns(doc)
+        return found + self.ner(doc) if self.use_ner else found
 
     def __call__(self, doc: Doc) -> list[Candidate]:
-        proposals = self.gazetteer(doc) + self.patterns(doc)
-        if self.use_ner:
-            proposals += self.ner(doc)
-        accepted = self.decide(doc, proposals)
+        accepted = self.decide(doc, self.proposals(doc))
         return [self._candidate(doc, p) for p in sorted(accepted, key=lambda p: p.start)]
 
     def _candidate(self, doc: Doc, p: Proposal) -> Candidate:
@@ -66,9 +73,10 @@ def _defined_acronym(doc: Doc, p: Proposal) -> str | None:
     return None
 
 
-@Language.factory("press_org", default_config={"use_ner": True})
-def make_org_detector(nlp: Language, name: str, use_ner: bool) -> DetectorComponent:
-    return DetectorComponent("org", OrgDetector(nlp, use_ner=use_ner))
+@Language.factory("press_org", default_config={"use_ner": True, "decision": ""})
+def make_org_detector(nlp: Language, name: str, use_ner: bool, decision: str) -> DetectorComponent:
+    """`decision`: a trained decision model under models/ (`org/decision.json`); empty for the hand-ordered rules."""
+    return DetectorComponent("org", OrgDetector(nlp, use_ner=use_ner, decision=decision))
 
 
 def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:

@@ -1,0 +1,216 @@
+"""What the learned decision knows about a candidate span: named binary features.
+
+A candidate is a token span of the Doc with the evidence the sources left on it
+(`Evidence`: which sources proposed exactly this span). Features describe the
+evidence, what the language data says of the span (gazetteer, not-an-organization
+lexicon, refusal lists), its shape, its neighbours and the rest of the document
+(other occurrences of the same name, and what vouched for them). Pure functions of
+the Doc and the pool: nothing here decides.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from . import data as org_data
+from . import names as org_names
+from .data import fold
+from .sources import ents
+from .spans import (
+    after_event_word,
+    document_places,
+    is_acronym,
+    is_term_acronym,
+    line_is_upper,
+    rejection,
+    sentence_initial,
+    token_texts,
+)
+
+_CIVILITIES = {"m.", "mme", "mlle", "dr", "pr", "me", "mr", "mrs", "ms", "monsieur", "madame", "maitre"}
+
+
+@dataclass
+class Evidence:
+    sources: set[str] = field(default_factory=set)
+    parts: dict[str, str] = field(default_factory=dict)
+    rank: int = 3  # best (lowest) rank among the proposals: 0 a rule, 1 the NER, 2 spread, 3 a capitalised chunk
+
+
+@dataclass(frozen=True)
+class DocFacts:
+    """Computed once per document and shared by every candidate of it."""
+
+    folded_counts: dict[tuple[str, ...], int]
+    vouched: frozenset[tuple[str, ...]]  # names a rule or the gazetteer proposed somewhere in the document
+    ner_orgs: frozenset[tuple[str, ...]]  # names the NER tagged ORG somewhere in the document
+    token_ent: list[str]  # NER label of each token ("" outside entities)
+    lowercase_words: frozenset[str]
+
+
+def doc_facts(doc: Doc, pool: dict[tuple[int, int], Evidence]) -> DocFacts:
+    texts = token_texts(doc)
+    folded = [fold(t) for t in texts]
+    counts: dict[tuple[str, ...], int] = {}
+    vouched, ner_orgs = set(), set()
+    for (start, end), ev in pool.items():
+        key = tuple(folded[start:end])
+        counts[key] = 0
+        if ev.rank == 0:
+            vouched.add(_bare(key))
+    token_ent = [""] * len(doc)
+    for ent in ents(doc):
+        for i in range(ent.start, ent.end):
+            token_ent[i] = ent.label_
+        if ent.label_ == "ORG":
+            ner_orgs.add(_bare(tuple(folded[ent.start : ent.end])))
+    _count_occurrences(folded, counts)
+    lowercase = frozenset(t for t in texts if t.islower())
+    return DocFacts(counts, frozenset(vouched), frozenset(ner_orgs), token_ent, lowercase)
+
+
+def _count_occurrences(folded: list[str], counts: dict[tuple[str, ...], int]) -> None:
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for key in counts:
+        by_first.setdefault(key[0], []).append(key)
+    for i, word in enumerate(folded):
+        for key in by_first.get(word, ()):
+            if tuple(folded[i : i + len(key)]) == key:
+                counts[key] += 1
+
+
+def _bare(key: tuple[str, ...]) -> tuple[str, ...]:
+    """The name without a trailing legal form: `kelvia sas` vouches for `kelvia`."""
+    while len(key) > 1 and (key[-1] in org_names.LEGAL_TOKENS or key[-1] == ","):
+        key = key[:-1]
+    return key
+
+
+def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, words: org_data.Words) -> list[str]:
+    texts = token_texts(doc)
+    span_texts = texts[start:end]
+    text = doc[start:end].text
+    folded = fold(text)
+    key = tuple(fold(t) for t in span_texts)
+    f = ["bias"]
+    f += [f"src={s}" for s in ev.sources]
+    f.append(f"rank={ev.rank}")
+    only = ev.sources <= {"chunk", "chunk-tail"}
+    f.append("chunk_only" if only else "sourced")
+    n = end - start
+    f.append(f"len={min(n, 5)}")
+    f += _data_features(doc, start, end, text, folded, words)
+    f += _shape_features(span_texts, text)
+    f += _context_features(doc, texts, start, end, words)
+    f += _ner_features(facts, start, end)
+    occurrences = facts.folded_counts.get(key, 1)
+    f.append(f"occ={min(occurrences, 4)}")
+    bare = _bare(key)
+    if bare in facts.vouched:
+        f.append("vouched_in_doc")
+    if bare in facts.ner_orgs:
+        f.append("ner_org_in_doc")
+    if n == 1 and span_texts[0].lower() in facts.lowercase_words and not span_texts[0].islower():
+        f.append("lowercase_elsewhere")
+    # a few interactions a linear model cannot build itself
+    if only:
+        f += [f"chunk_only&{x}" for x in f if x.startswith(("len=", "occ=", "shape=", "p1=", "w0="))]
+    if "src=ner:ORG" in f:
+        f += [f"nerorg&{x}" for x in f if x.startswith(("len=", "shape=", "sent_initial", "line_upper"))]
+    return f
+
+
+def _data_features(doc: Doc, start: int, end: int, text: str, folded: str, words: org_data.Words) -> list[str]:
+    f = []
+    entry = org_data.gazetteer_by_fold().get(fold(org_names.without_legal_form(text)))
+    if entry is not None:
+        f += ["gaz", f"gaz_type={entry.kind}"]
+        if entry.context:
+            f.append("gaz_context")
+        if entry.exact:
+            f.append("gaz_exact")
+    not_org = org_data.not_orgs_by_fold().get(folded)
+    if not_org is not None:
+        f += ["not_org", f"not_org={not_org.kind}"]
+    reason = rejection(doc, start, end, words)
+    if reason:
+        f.append(f"reject={reason}")
+    if after_event_word(doc, start, words):
+        f.append("after_event_word")
+    if folded in document_places(doc, words):
+        f.append("doc_place")
+    if is_term_acronym(doc, start, end, words):
+        f.append("term_acronym")
+    for list_name in ("titles", "determiners", "places", "common_nouns", "opening_words"):
+        if words.has(list_name, doc[start].text):
+            f.append(f"w0_in={list_name}")
+    if words.has("places", doc[end - 1].text):
+        f.append("wl_in=places")
+    return f
+
+
+def _shape_features(span_texts: list[str], text: str) -> list[str]:
+    f = []
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters):
+        f.append("shape=allcaps" if len(letters) > 1 else "shape=one_letter")
+    elif all(t[:1].isupper() or not t[:1].isalpha() for t in span_texts):
+        f.append("shape=title")
+    elif span_texts[0][:1].islower():
+        f.append("shape=first_lower")
+    else:
+        f.append("shape=mixed")
+    if is_acronym(text):
+        f.append("acronym")
+    if any(ch.isdigit() for ch in text):
+        f.append("has_digit")
+    if "-" in text:
+        f.append("has_hyphen")
+    if any(t.lower() in org_names.LEGAL_FORMS or t.lower().rstrip(".") in org_names.LEGAL_FORMS for t in span_texts[1:]):
+        f.append("has_legal_form")
+    if fold(span_texts[0]) in org_names.HEAD_WORDS:
+        f.append("w0_head")
+    f.append(f"w0={fold(span_texts[0])}")
+    f.append(f"wl={fold(span_texts[-1])}")
+    if len(span_texts[0]) <= 2:
+        f.append("w0_short")
+    return f
+
+
+def _context_features(doc: Doc, texts: list[str], start: int, end: int, words: org_data.Words) -> list[str]:
+    f = []
+    prev = fold(texts[start - 1]) if start > 0 else "<s>"
+    prev2 = fold(texts[start - 2]) if start > 1 else "<s>"
+    nxt = fold(texts[end]) if end < len(texts) else "</s>"
+    f += [f"p1={prev}", f"p2={prev2}", f"p2p1={prev2}_{prev}", f"n1={nxt}"]
+    if prev in _CIVILITIES:
+        f.append("after_civility")
+    if start > 0 and texts[start - 1] == "(" and end < len(texts) and texts[end] == ")":
+        f.append("in_parens")
+    if end + 2 < len(texts) and texts[end] == "(" and texts[end + 2] in (")", ","):
+        f.append("defines_parens")
+    if sentence_initial(doc, start):
+        f.append("sent_initial")
+    if line_is_upper(doc, start):
+        f.append("line_upper")
+    if start > 0 and texts[start - 1][:1].isupper() and texts[start - 1].isalpha():
+        f.append("after_capitalised")
+    if end < len(texts) and texts[end][:1].isupper() and texts[end].isalpha():
+        f.append("before_capitalised")
+    return f
+
+
+def _ner_features(facts: DocFacts, start: int, end: int) -> list[str]:
+    labels = facts.token_ent[start:end]
+    f = []
+    for label in set(labels):
+        share = labels.count(label) / len(labels)
+        f.append(f"ner_tok={label or 'O'}:{'all' if share == 1 else 'part'}")
+    before = facts.token_ent[start - 1] if start > 0 else ""
+    after = facts.token_ent[end] if end < len(facts.token_ent) else ""
+    if before and before == labels[0]:
+        f.append(f"ner_runs_before={before}")
+    if after and after == labels[-1]:
+        f.append(f"ner_runs_after={after}")
+    return f
