@@ -53,6 +53,8 @@ def clean(doc: Doc, p: Proposal, words: org_data.Words, refuse: bool = True) -> 
         return None
     if not whole_gazetteer_name and (rejection(doc, start, end, words) or after_event_word(doc, start, words)):
         return None
+    if not whole_gazetteer_name and fold(doc[start:end].text) in org_data.not_orgs_by_fold():
+        return None  # a programme, an index, a label: looks like a name, names no body
     return Proposal(start, end, p.rank, p.source, p.parts)
 
 
@@ -62,6 +64,7 @@ class RuleDecision:
         self.use_ner = use_ner
 
     def __call__(self, doc: Doc, proposals: list[Proposal]) -> list[Proposal]:
+        proposals = [p for p in proposals if p.source != "gazetteer:context" or _ner_agrees(doc, p)]
         cleaned = [c for c in (clean(doc, p, self.words) for p in proposals) if c is not None]
         accepted = first_fit(sorted(cleaned, key=lambda p: (p.rank, -(p.end - p.start), p.start)))
         return self._spread(doc, accepted)
@@ -111,6 +114,10 @@ class RuleDecision:
                     out.append(cleaned)
                     taken[ent.start] = True
         return out
+
+
+def _ner_agrees(doc: Doc, p: Proposal) -> bool:
+    return any(e.start < p.end and p.start < e.end and e.label_ in ("ORG", "MISC") for e in ents(doc))
 
 
 def defined_acronyms(doc: Doc, accepted: list[Proposal], taken: list[bool], words: org_data.Words) -> list[Proposal]:

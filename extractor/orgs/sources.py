@@ -79,7 +79,11 @@ class Gazetteer:
                 # `CEA-Leti`: a lab glued to its parent's name is an organisation of its own
                 out.append(Proposal(start, end + 2, 0, "gazetteer+hyphen"))
                 continue
-            out.append(Proposal(start, end, 0, "gazetteer", {"gazetteer": entry.name}))
+            if entry.context:
+                # a surname, a place, a common word: the name alone does not vouch for an organization
+                out.append(Proposal(start, end, 1, "gazetteer:context", {"gazetteer": entry.name}))
+            else:
+                out.append(Proposal(start, end, 0, "gazetteer", {"gazetteer": entry.name}))
         return out
 
 
