@@ -33,7 +33,7 @@ PATTERN_KINDS = {
 WORD_LISTS = (
     "determiners", "connectors", "titles", "places", "events", "event_words", "programmes",
     "common_nouns", "junk", "months_days", "acronym_stoplist", "located_verbs", "non_org_heads",
-    "trailing_roles", "ticker_words", "opening_words",
+    "trailing_roles", "ticker_words", "opening_words", "institution_heads",
 )
 # exact: the name is also a common word, match its case exactly; network: regional
 # branches follow the name; context: an ambiguous name (a surname, a place, a common

@@ -19,7 +19,7 @@ from .data import fold
 from ..lexicon import models_dir
 from .learned import DecisionModel, LearnedDecision
 from .rules import RuleDecision
-from .sources import Gazetteer, Ner, Patterns, Proposal
+from .sources import Gazetteer, Ner, Patterns, Proposal, char_offsets
 
 
 class OrgDetector:
@@ -46,11 +46,7 @@ class OrgDetector:
         return [self._candidate(doc, p) for p in sorted(accepted, key=lambda p: p.start)]
 
     def _candidate(self, doc: Doc, p: Proposal) -> Candidate:
-        start_char = doc[p.start].idx
-        first = doc[p.start].text
-        if first.lower().startswith("ex-") and len(first) > 3:
-            start_char += 3
-        end_char = doc[p.end - 1].idx + len(doc[p.end - 1].text)
+        start_char, end_char = char_offsets(doc, p.start, p.end)
         span = doc[p.start:p.end]
         text = span.text[start_char - span.start_char:]
         parts = dict(p.parts)

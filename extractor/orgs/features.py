@@ -28,6 +28,7 @@ from .spans import (
     token_texts,
 )
 
+_ARTICLES = {"Le", "La", "Les", "L'", "L’"}
 _CIVILITIES = {"m.", "mme", "mlle", "dr", "pr", "me", "mr", "mrs", "ms", "monsieur", "madame", "maitre"}
 
 
@@ -47,6 +48,9 @@ class DocFacts:
     ner_orgs: frozenset[tuple[str, ...]]  # names the NER tagged ORG somewhere in the document
     token_ent: list[str]  # NER label of each token ("" outside entities)
     lowercase_words: frozenset[str]
+    # names written somewhere after a capitalised article in mid-sentence (`selon Le Fil Financier`):
+    # the article is part of the name
+    article_names: frozenset[tuple[str, ...]] = frozenset()
 
 
 def doc_facts(doc: Doc, pool: dict[tuple[int, int], Evidence]) -> DocFacts:
@@ -67,7 +71,11 @@ def doc_facts(doc: Doc, pool: dict[tuple[int, int], Evidence]) -> DocFacts:
             ner_orgs.add(_bare(tuple(folded[ent.start : ent.end])))
     _count_occurrences(folded, counts)
     lowercase = frozenset(t for t in texts if t.islower())
-    return DocFacts(counts, frozenset(vouched), frozenset(ner_orgs), token_ent, lowercase)
+    article_names = set()
+    for (start, end) in pool:
+        if end - start > 1 and texts[start] in _ARTICLES and not sentence_initial(doc, start):
+            article_names.add(tuple(folded[start + 1 : end]))
+    return DocFacts(counts, frozenset(vouched), frozenset(ner_orgs), token_ent, lowercase, frozenset(article_names))
 
 
 def _count_occurrences(folded: list[str], counts: dict[tuple[str, ...], int]) -> None:
@@ -113,6 +121,12 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
         f.append("ner_org_in_doc")
     if n == 1 and span_texts[0].lower() in facts.lowercase_words and not span_texts[0].islower():
         f.append("lowercase_elsewhere")
+    if span_texts[0] in _ARTICLES and n > 1:
+        f.append("article_first" if sentence_initial(doc, start) else "article_first_mid_sentence")
+        if key[1:] in facts.article_names:
+            f.append("article_name_in_doc")
+    elif key in facts.article_names:
+        f.append("without_article_of_article_name")
     # a few interactions a linear model cannot build itself
     if only:
         f += [f"chunk_only&{x}" for x in f if x.startswith(("len=", "occ=", "shape=", "p1=", "w0="))]

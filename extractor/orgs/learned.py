@@ -23,7 +23,7 @@ from . import data as org_data
 from .data import fold
 from .features import Evidence, doc_facts, features
 from .rules import clean, defined_acronyms
-from .sources import Proposal, ents, name_chunks
+from .sources import Proposal, ents, head_extensions, name_chunks, quoted
 from .spans import token_texts
 
 MODEL_FORMAT = "press-org-decision/1"
@@ -67,7 +67,7 @@ def candidate_pool(doc: Doc, proposals: list[Proposal], words: org_data.Words) -
         if parts:
             ev.parts.update(parts)
 
-    for p in proposals + _all_entities(doc) + name_chunks(doc, words):
+    for p in proposals + _all_entities(doc) + name_chunks(doc, words) + head_extensions(doc, words) + quoted(doc):
         base = _source_family(p.source)
         add(p.start, p.end, base, p.rank, p.parts)
         trimmed = clean(doc, p, words, refuse=False)

@@ -174,24 +174,108 @@ class Ner:
         return ent[0].is_title and sentence_initial(doc, ent.start) and all(t.is_lower or t.is_punct for t in ent[1:])
 
 
+def char_offsets(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of a token span; `ex-Voltalia` is one token whose name starts after `ex-`."""
+    first = doc[start].text
+    start_char = doc[start].idx + (3 if first.lower().startswith("ex-") and len(first) > 3 else 0)
+    return start_char, doc[end - 1].idx + len(doc[end - 1].text)
+
+
 def name_chunks(doc: Doc, words: org_data.Words) -> list[Proposal]:
     """Every capitalised run of words, and the run after a capitalised opening word: the
-    names no source vouches for (a start-up in a list of investors). Only the learned
-    decision reads these; its features say which of them are names."""
+    names no source vouches for (a start-up in a list of investors). Runs joined by `et`
+    (`Crédit Industriel et Commercial`) or by commas before `&` (`Weil, Gotshal & Manges`)
+    are candidates too, beside their parts. Only the learned decision reads these; its
+    features say which of them are names."""
     out = []
     texts = token_texts(doc)
     i, n = 0, len(doc)
     while i < n:
-        if not texts[i][:1].isupper() or not is_name_word(doc[i], words):
+        if not _chunk_opener(texts[i]) or not is_name_word(doc[i], words) and not texts[i].startswith("ex-"):
             i += 1
             continue
-        end = chunk_forward(doc, i, words)
+        end = _possessive(texts, chunk_forward(doc, i, words) if not texts[i].startswith("ex-") else i + 1)
         out.append(Proposal(i, end, 2, "chunk"))
         if end - i > 1 and sentence_initial(doc, i):
             tail = chunk_forward(doc, i + 1, words)
             if tail > i + 1:
                 out.append(Proposal(i + 1, tail, 2, "chunk-tail"))
+        joined = _joined(doc, texts, end, words)
+        if joined > end:
+            out.append(Proposal(i, joined, 2, "chunk-joined"))
         i = max(end, i + 1)
+    return out
+
+
+def _chunk_opener(text: str) -> bool:
+    return text[:1].isupper() or (text.startswith("ex-") and text[3:4].isupper())
+
+
+def _possessive(texts: list[str], end: int) -> int:
+    """`Moody's` is tokenised `Moody'` + `s`."""
+    if end < len(texts) and texts[end] == "s" and texts[end - 1][-1:] in ("'", "’"):
+        return end + 1
+    return end
+
+
+def _joined(doc: Doc, texts: list[str], end: int, words: org_data.Words) -> int:
+    if end + 1 < len(texts) and texts[end] == "et" and texts[end + 1][:1].isupper():
+        return chunk_forward(doc, end + 1, words)
+    j = end
+    while j + 1 < len(texts) and texts[j] == "," and texts[j + 1][:1].isupper() and j - end < 8:
+        j = chunk_forward(doc, j + 1, words)
+        if j > end and "&" in texts[end:j]:
+            return j
+    return end
+
+
+_QUOTES = {"«": "»", "“": "”", '"': '"'}
+
+
+def quoted(doc: Doc) -> list[Proposal]:
+    """What stands between quotes, when short: `l'unité « Dynamique des cellules tumorales »`."""
+    out = []
+    texts = token_texts(doc)
+    for i, text in enumerate(texts):
+        close = _QUOTES.get(text)
+        if close is None:
+            continue
+        for j in range(i + 2, min(i + 12, len(texts))):
+            if texts[j] == close:
+                if texts[i + 1][:1].isupper():
+                    out.append(Proposal(i + 1, j, 2, "quoted"))
+                break
+            if "\n" in doc[j - 1].whitespace_:
+                break
+    return out
+
+
+_STOPS = {",", ";", ":", "(", ")", "«", "»", '"', "“", "”", "|", "•", "!", "?", ".", "–", "—"}
+_DE = {"de", "du", "des", "d'", "d’"}
+MAX_EXTENSION = 14
+
+
+def head_extensions(doc: Doc, words: org_data.Words) -> list[Proposal]:
+    """Every way an institutional head (`Haut Conseil`, `préfecture`, `direction`) may run
+    on through lowercase words to the end of its name: `Haut Conseil de stabilité
+    financière`, `direction départementale des territoires de la Sarthe`, `Agence
+    nationale de sécurité sanitaire de l'alimentation, de l'environnement et du travail`.
+    Each possible end is a candidate; the learned decision weighs them."""
+    out = []
+    texts = token_texts(doc)
+    for i, text in enumerate(texts):
+        if not words.has("institution_heads", text):
+            continue
+        for j in range(i + 1, min(i + MAX_EXTENSION, len(doc))):
+            tok = texts[j]
+            if "\n" in doc[j - 1].whitespace_ or doc[j].is_space:
+                break
+            if tok in _STOPS:
+                if tok == "," and j + 1 < len(texts) and texts[j + 1].lower() in _DE:
+                    continue  # a list of domains: `de l'alimentation, de l'environnement et du travail`
+                break
+            if tok[:1].isalnum() and not words.has("connectors", tok) and not words.has("determiners", tok) and tok != "et":
+                out.append(Proposal(i, j + 1, 2, "head-extension"))
     return out
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..components import first_fit
 from ..orgs.features import doc_facts, features
 from ..orgs.learned import MODEL_FORMAT, candidate_pool
+from ..orgs.sources import char_offsets
 from .corpus import Document
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(4, 17)]
@@ -49,7 +50,7 @@ def _doc_examples(doc, d: Document, detector) -> DocExamples:
     facts = doc_facts(doc, pool)
     ex = DocExamples(d.doc_id, [], [], [], gold)
     for (s, e), ev in pool.items():
-        chars = (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+        chars = char_offsets(doc, s, e)
         ex.spans.append(chars)
         ex.feats.append(features(doc, s, e, ev, facts, detector.words))
         if chars in gold:
@@ -127,7 +128,7 @@ def best_threshold(data: list[DocExamples], weights: dict[str, float]) -> tuple[
     return t, f1
 
 
-def train(train_data: list[DocExamples], dev_data: list[DocExamples], seed: int, c_grid=(0.1, 0.3, 1.0)) -> dict:
+def train(train_data: list[DocExamples], dev_data: list[DocExamples], seed: int, c_grid=(0.3, 1.0, 3.0, 10.0)) -> dict:
     random.seed(seed)
     best = None
     for c in c_grid:
