@@ -120,21 +120,26 @@ class GazetteerEntry:
     context: bool = False  # ambiguous (surname, place, common word): needs supporting context
 
 
+DEFAULT_GAZETTEER = "org/gazetteer"
+DEFAULT_NOT_ORGS = "org/not_orgs"
+
+
 @cache
-def gazetteer() -> dict[str, GazetteerEntry]:
+def gazetteer(folder: str = DEFAULT_GAZETTEER) -> dict[str, GazetteerEntry]:
     """Every written form (name and variants), as written, -> its entry.
 
     The gazetteer is a folder of TSV files (`models/org/gazetteer/*.tsv`, one per
     domain, read in name order); a form may name one organization only across all of them.
+    `folder` is relative to models/ (or absolute).
     """
     forms: dict[str, GazetteerEntry] = {}
-    for path in gazetteer_files():
+    for path in gazetteer_files(folder):
         _read_gazetteer(path, forms)
     return forms
 
 
-def gazetteer_files() -> list:
-    folder = models_dir() / "org" / "gazetteer"
+def gazetteer_files(folder: str = DEFAULT_GAZETTEER) -> list:
+    folder = models_dir() / folder
     files = sorted(folder.glob("*.tsv"))
     if not files:
         raise LexiconError(f"{folder}: no gazetteer files (*.tsv)")
@@ -164,8 +169,8 @@ def _read_gazetteer(path, forms: dict[str, GazetteerEntry]) -> None:
 
 
 @cache
-def gazetteer_by_fold() -> dict[str, GazetteerEntry]:
-    return {fold(form): entry for form, entry in gazetteer().items()}
+def gazetteer_by_fold(folder: str = DEFAULT_GAZETTEER) -> dict[str, GazetteerEntry]:
+    return {fold(form): entry for form, entry in gazetteer(folder).items()}
 
 
 @dataclass(frozen=True)
@@ -175,13 +180,15 @@ class NotOrg:
 
 
 @cache
-def not_orgs() -> dict[str, NotOrg]:
+def not_orgs(folder: str = DEFAULT_NOT_ORGS) -> dict[str, NotOrg]:
     """Every written form of a thing that looks like an organization and is not
     (programmes, funds of public money, indices, labels, events…) -> its entry.
-    Files: `models/org/not_orgs/*.tsv`, fields name, variants, kind, note."""
+    Files: `models/org/not_orgs/*.tsv`, fields name, variants, kind, note. An empty
+    `folder` is an empty lexicon."""
     forms: dict[str, NotOrg] = {}
-    folder = models_dir() / "org" / "not_orgs"
-    for path in sorted(folder.glob("*.tsv")):
+    if not folder:
+        return forms
+    for path in sorted((models_dir() / folder).glob("*.tsv")):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -199,5 +206,19 @@ def not_orgs() -> dict[str, NotOrg]:
 
 
 @cache
-def not_orgs_by_fold() -> dict[str, NotOrg]:
-    return {fold(form): entry for form, entry in not_orgs().items()}
+def not_orgs_by_fold(folder: str = DEFAULT_NOT_ORGS) -> dict[str, NotOrg]:
+    return {fold(form): entry for form, entry in not_orgs(folder).items()}
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The organizations the pipeline knows and the things it knows are not organizations,
+    as configured for `press_org` (`gazetteer`, `not_orgs`)."""
+
+    forms: dict[str, GazetteerEntry]
+    by_fold: dict[str, GazetteerEntry]
+    not_orgs_by_fold: dict[str, NotOrg]
+
+
+def knowledge(gazetteer_folder: str = DEFAULT_GAZETTEER, not_orgs_folder: str = DEFAULT_NOT_ORGS) -> Knowledge:
+    return Knowledge(gazetteer(gazetteer_folder), gazetteer_by_fold(gazetteer_folder), not_orgs_by_fold(not_orgs_folder))

@@ -25,17 +25,19 @@ from .sources import Gazetteer, Ner, Patterns, Proposal, char_offsets
 class OrgDetector:
     """Compiled once per pipeline: the matchers, the word lists and the decision."""
 
-    def __init__(self, nlp: Language, use_ner: bool = True, decision: str = ""):
+    def __init__(self, nlp: Language, use_ner: bool = True, decision: str = "",
+                 gazetteer: str = org_data.DEFAULT_GAZETTEER, not_orgs: str = org_data.DEFAULT_NOT_ORGS):
         self.use_ner = use_ner
         self.words = org_data.words()
-        self.gazetteer = Gazetteer(nlp, self.words)
+        self.knowledge = org_data.knowledge(gazetteer, not_orgs)
+        self.gazetteer = Gazetteer(nlp, self.words, self.knowledge)
         self.patterns = Patterns(nlp, self.words, use_ner=use_ner)
-        self.ner = Ner(self.words)
+        self.ner = Ner(self.words, self.knowledge)
         if decision:
             model = DecisionModel.load(models_dir() / decision)
-            self.decide = LearnedDecision(model, self.words)
+            self.decide = LearnedDecision(model, self.words, self.knowledge)
         else:
-            self.decide = RuleDecision(self.words, use_ner=use_ner)
+            self.decide = RuleDecision(self.words, self.knowledge, use_ner=use_ner)
 
     def proposals(self, doc: Doc) -> list[Proposal]:
         found = self.gazetteer(doc) + self.patterns(doc)
@@ -51,7 +53,7 @@ class OrgDetector:
         text = span.text[start_char - span.start_char:]
         parts = dict(p.parts)
         if "gazetteer" not in parts:
-            entry = org_data.gazetteer_by_fold().get(fold(org_names.without_legal_form(text)))
+            entry = self.knowledge.by_fold.get(fold(org_names.without_legal_form(text)))
             if entry is not None:
                 parts["gazetteer"] = entry.name
         defined = _defined_acronym(doc, p)
@@ -69,10 +71,16 @@ def _defined_acronym(doc: Doc, p: Proposal) -> str | None:
     return None
 
 
-@Language.factory("press_org", default_config={"use_ner": True, "decision": ""})
-def make_org_detector(nlp: Language, name: str, use_ner: bool, decision: str) -> DetectorComponent:
-    """`decision`: a trained decision model under models/ (`org/decision.json`); empty for the hand-ordered rules."""
-    return DetectorComponent("org", OrgDetector(nlp, use_ner=use_ner, decision=decision))
+@Language.factory(
+    "press_org",
+    default_config={"use_ner": True, "decision": "", "gazetteer": org_data.DEFAULT_GAZETTEER, "not_orgs": org_data.DEFAULT_NOT_ORGS},
+)
+def make_org_detector(nlp: Language, name: str, use_ner: bool, decision: str, gazetteer: str, not_orgs: str) -> DetectorComponent:
+    """Paths are relative to models/: `decision` a trained decision model (`org/decision.json`;
+    empty: the hand-ordered rules), `gazetteer` a folder of known organizations, `not_orgs`
+    a folder of things that are not organizations (empty: none)."""
+    detector = OrgDetector(nlp, use_ner=use_ner, decision=decision, gazetteer=gazetteer, not_orgs=not_orgs)
+    return DetectorComponent("org", detector)
 
 
 def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:

@@ -95,7 +95,8 @@ def _bare(key: tuple[str, ...]) -> tuple[str, ...]:
     return key
 
 
-def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, words: org_data.Words) -> list[str]:
+def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, words: org_data.Words,
+             knowledge: org_data.Knowledge) -> list[str]:
     texts = token_texts(doc)
     span_texts = texts[start:end]
     text = doc[start:end].text
@@ -108,7 +109,7 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
     f.append("chunk_only" if only else "sourced")
     n = end - start
     f.append(f"len={min(n, 5)}")
-    f += _data_features(doc, start, end, text, folded, words)
+    f += _data_features(doc, start, end, text, folded, words, knowledge)
     f += _shape_features(span_texts, text)
     f += _context_features(doc, texts, start, end, words)
     f += _ner_features(facts, start, end)
@@ -135,16 +136,17 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
     return f
 
 
-def _data_features(doc: Doc, start: int, end: int, text: str, folded: str, words: org_data.Words) -> list[str]:
+def _data_features(doc: Doc, start: int, end: int, text: str, folded: str, words: org_data.Words,
+                   knowledge: org_data.Knowledge) -> list[str]:
     f = []
-    entry = org_data.gazetteer_by_fold().get(fold(org_names.without_legal_form(text)))
+    entry = knowledge.by_fold.get(fold(org_names.without_legal_form(text)))
     if entry is not None:
         f += ["gaz", f"gaz_type={entry.kind}"]
         if entry.context:
             f.append("gaz_context")
         if entry.exact:
             f.append("gaz_exact")
-    not_org = org_data.not_orgs_by_fold().get(folded)
+    not_org = knowledge.not_orgs_by_fold.get(folded)
     if not_org is not None:
         f += ["not_org", f"not_org={not_org.kind}"]
     reason = rejection(doc, start, end, words)

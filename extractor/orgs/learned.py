@@ -109,15 +109,16 @@ def _add_other_occurrences(doc: Doc, sourced: list[Proposal], add) -> None:
 
 
 class LearnedDecision:
-    def __init__(self, model: DecisionModel, words: org_data.Words):
+    def __init__(self, model: DecisionModel, words: org_data.Words, knowledge: org_data.Knowledge):
         self.model = model
         self.words = words
+        self.knowledge = knowledge
 
     def scored(self, doc: Doc, proposals: list[Proposal]) -> list[tuple[float, int, int, Evidence]]:
         pool = candidate_pool(doc, proposals, self.words)
         facts = doc_facts(doc, pool)
         return [
-            (self.model.probability(features(doc, s, e, ev, facts, self.words)), s, e, ev)
+            (self.model.probability(features(doc, s, e, ev, facts, self.words, self.knowledge)), s, e, ev)
             for (s, e), ev in pool.items()
         ]
 

@@ -30,9 +30,9 @@ from .spans import (
 _COORDINATORS = {",", "et", "ou", "ainsi", "que", "ni"}
 
 
-def clean(doc: Doc, p: Proposal, words: org_data.Words, refuse: bool = True) -> Proposal | None:
-    """The proposal trimmed to the name; None when a refusal rule speaks against it
-    (with `refuse=False`, the trimmed span whatever the refusal rules say)."""
+def clean(doc: Doc, p: Proposal, words: org_data.Words, refuse: bool = True, not_orgs: dict | None = None) -> Proposal | None:
+    """The proposal trimmed to the name; None when a refusal rule or the `not_orgs`
+    lexicon speaks against it (with `refuse=False`, the trimmed span whatever they say)."""
     keep_article = p.source == "gazetteer" or p.source.startswith("cue:")
     keep_last = p.source.startswith(("post:", "legal:", "suffix:"))
     keep_commas = p.source.startswith("headlist:")
@@ -53,19 +53,20 @@ def clean(doc: Doc, p: Proposal, words: org_data.Words, refuse: bool = True) -> 
         return None
     if not whole_gazetteer_name and (rejection(doc, start, end, words) or after_event_word(doc, start, words)):
         return None
-    if not whole_gazetteer_name and fold(doc[start:end].text) in org_data.not_orgs_by_fold():
+    if not whole_gazetteer_name and not_orgs and fold(doc[start:end].text) in not_orgs:
         return None  # a programme, an index, a label: looks like a name, names no body
     return Proposal(start, end, p.rank, p.source, p.parts)
 
 
 class RuleDecision:
-    def __init__(self, words: org_data.Words, use_ner: bool = True):
+    def __init__(self, words: org_data.Words, knowledge: org_data.Knowledge, use_ner: bool = True):
         self.words = words
+        self.not_orgs = knowledge.not_orgs_by_fold
         self.use_ner = use_ner
 
     def __call__(self, doc: Doc, proposals: list[Proposal]) -> list[Proposal]:
         proposals = [p for p in proposals if p.source != "gazetteer:context" or _ner_agrees(doc, p)]
-        cleaned = [c for c in (clean(doc, p, self.words) for p in proposals) if c is not None]
+        cleaned = [c for c in (clean(doc, p, self.words, not_orgs=self.not_orgs) for p in proposals) if c is not None]
         accepted = first_fit(sorted(cleaned, key=lambda p: (p.rank, -(p.end - p.start), p.start)))
         return self._spread(doc, accepted)
 

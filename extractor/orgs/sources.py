@@ -48,14 +48,14 @@ class Gazetteer:
     """Known organizations, matched with and without accents; acronyms and names that
     are also common words match their case exactly."""
 
-    def __init__(self, nlp: Language, words: org_data.Words):
+    def __init__(self, nlp: Language, words: org_data.Words, knowledge: org_data.Knowledge):
         self.words = words
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entries: dict[str, org_data.GazetteerEntry] = {}
         exact: dict[str, list[Doc]] = {}
         lower: dict[str, list[Doc]] = {}
-        for form, entry in org_data.gazetteer().items():
+        for form, entry in knowledge.forms.items():
             self.entries[entry.name] = entry
             table = exact if entry.exact or is_acronym(form) else lower
             for spelling in {form, strip_accents(form)}:
@@ -150,8 +150,9 @@ class Ner:
     their place shows them unreliable; other labels only when a known name or an
     acronym shape vouches for them."""
 
-    def __init__(self, words: org_data.Words):
+    def __init__(self, words: org_data.Words, knowledge: org_data.Knowledge):
         self.words = words
+        self.knowledge = knowledge
 
     def __call__(self, doc: Doc) -> list[Proposal]:
         out = []
@@ -159,7 +160,7 @@ class Ner:
             if ent.label_ == "ORG":
                 if not self._unreliable(doc, ent):
                     out.append(Proposal(ent.start, ent.end, 1, "ner"))
-            elif known_name(ent.text):
+            elif known_name(ent.text, self.knowledge):
                 out.append(Proposal(ent.start, ent.end, 0, "ner+gazetteer"))  # `(ex-Schneider Electric)`, tagged MISC
             elif is_acronym(ent.text) and not line_is_upper(doc, ent.start) and not sentence_initial(doc, ent.start):
                 out.append(Proposal(ent.start, ent.end, 0, "ner+acronym"))
@@ -299,9 +300,9 @@ def opening_word(text: str, words: org_data.Words) -> bool:
     return words.has("opening_words", text) or (text.lower().endswith("ment") and len(text) > 6)
 
 
-def known_name(text: str) -> bool:
+def known_name(text: str, knowledge: org_data.Knowledge) -> bool:
     text = text[3:] if text.lower().startswith("ex-") else text
-    return fold(org_names.without_legal_form(text)) in org_data.gazetteer_by_fold()
+    return fold(org_names.without_legal_form(text)) in knowledge.by_fold
 
 
 def lowercase_elsewhere(doc: Doc, word: str) -> bool:

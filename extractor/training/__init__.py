@@ -13,7 +13,7 @@ from pathlib import Path
 from ..lexicon import models_dir
 from .corpus import corpus_hash, documents
 
-__all__ = ["train_decision", "inputs_hash", "corpus_hash", "documents", "DEFAULT_CORPUS"]
+__all__ = ["train", "train_decision", "inputs_hash", "corpus_hash", "documents", "DEFAULT_CORPUS"]
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "train"
 _FEATURE_CODE = ("orgs/features.py", "orgs/learned.py", "orgs/sources.py", "orgs/rules.py", "orgs/spans.py", "orgs/data.py")
@@ -33,20 +33,65 @@ def inputs_hash(config_path: Path | None = None) -> str:
     return h.hexdigest()
 
 
-def train_decision(corpus: Path = DEFAULT_CORPUS, out: Path | None = None, seed: int = 0, config_path: Path | None = None) -> dict:
-    """Train the decision on the train split, choose C and the threshold on dev, write the model."""
-    from .. import pipeline
-    from . import decision
+def train(corpus: Path = DEFAULT_CORPUS, seed: int = 0, epochs: int = 8, fine_tune_ner: bool = True,
+          out_dir: Path | None = None, config_path: Path | None = None) -> dict:
+    """Train the organization models: the fine-tuned NER, then the decision over the
+    candidate pool, and write both under `out_dir` (default models/org/).
 
-    out = out or models_dir() / "org" / "decision.json"
+    The decision learns how far to trust the NER, so it must see the NER's output on
+    text the NER was not trained on: the train split is cut in two halves, a NER is
+    fine-tuned on each, and each half's examples come from the other half's NER
+    (cross-fitting). The shipped NER is then fine-tuned on the whole train split, and
+    the decision's threshold is chosen on dev with it.
+    """
+    import tempfile
+
+    from . import ner
+
+    out_dir = Path(out_dir) if out_dir else models_dir() / "org"
     train_docs, dev_docs = documents(corpus, "train"), documents(corpus, "dev")
     if not train_docs or not dev_docs:
         raise ValueError(f"{corpus}: the train and dev splits must both hold documents")
-    # The pool must not depend on the decision being trained: build with the rule decision.
-    nlp = pipeline.build(config_path, overrides={"components.press_org.decision": ""})
-    detector = nlp.get_pipe("press_org").detect
     print(f"train: {len(train_docs)} documents, dev: {len(dev_docs)}", file=sys.stderr)
-    train_data = decision.examples(nlp, detector, train_docs)
+    summary: dict = {"seed": seed}
+    if not fine_tune_ner:
+        return {**summary, **train_decision(train_docs, dev_docs, None, out_dir / "decision.json", seed, config_path)}
+    halves = [train_docs[0::2], train_docs[1::2]]
+    with tempfile.TemporaryDirectory() as tmp:
+        folds = []
+        for k, half in enumerate(halves):
+            print(f"ner for half {k + 1} of 2 ({len(half)} documents)", file=sys.stderr)
+            nlp, _, _ = ner.fine_tune(half, dev_docs, seed=seed, epochs=epochs)
+            ner.save(nlp, Path(tmp) / f"half{k}")
+            folds.append((halves[1 - k], str(Path(tmp) / f"half{k}")))
+        print(f"ner on the whole train split ({len(train_docs)} documents)", file=sys.stderr)
+        nlp, f1, epoch = ner.fine_tune(train_docs, dev_docs, seed=seed, epochs=epochs)
+        ner.save(nlp, out_dir / "ner")
+        summary.update({"ner_dev_org_f1": round(f1, 4), "ner_epochs": epoch})
+        summary.update(train_decision(folds, dev_docs, str(out_dir / "ner"), out_dir / "decision.json", seed, config_path))
+    return summary
+
+
+def train_decision(train, dev_docs, ner_weights: str | None, out: Path, seed: int = 0, config_path: Path | None = None) -> dict:
+    """Train the decision and write it to `out`. `train` is a list of documents read with
+    the configured NER, or a list of (documents, NER weights folder) pairs (cross-fitting);
+    dev is read with `ner_weights` (None: the original NER)."""
+    from .. import pipeline
+    from . import decision
+
+    def reader(weights: str | None):
+        # The pool must not depend on the decision being trained: build with the rule decision.
+        overrides = {"components.press_org.decision": "", "components.ner.weights": weights or ""}
+        nlp = pipeline.build(config_path, overrides=overrides)
+        return nlp, nlp.get_pipe("press_org").detect
+
+    parts = train if train and isinstance(train[0], tuple) else [(train, ner_weights)]
+    train_data, train_docs = [], []
+    for docs, weights in parts:
+        nlp, detector = reader(weights)
+        train_data += decision.examples(nlp, detector, docs)
+        train_docs += docs
+    nlp, detector = reader(ner_weights)
     dev_data = decision.examples(nlp, detector, dev_docs)
     found, total = decision.pool_recall(train_data)
     result = decision.train(train_data, dev_data, seed)
@@ -60,4 +105,4 @@ def train_decision(corpus: Path = DEFAULT_CORPUS, out: Path | None = None, seed:
         "pool_recall_train": round(found / total, 4) if total else None,
     }
     decision.write_model(out, result, meta)
-    return {"model": str(out), "threshold": result["threshold"], "c": result["c"], "dev_strict_f1": result["dev_f1"], **meta}
+    return {"decision": str(out), "threshold": result["threshold"], "c": result["c"], "dev_strict_f1": round(result["dev_f1"], 4), **meta}

@@ -67,9 +67,9 @@ def documents(corpus: Path, split: str) -> list[Document]:
 
 
 def corpus_hash(docs: list[Document]) -> str:
-    """What the trained models were learned from: texts and gold, in order."""
+    """What the trained models were learned from: texts and gold, in a fixed order."""
     h = hashlib.sha256()
-    for d in docs:
+    for d in sorted(docs, key=lambda d: (d.folder, d.doc_id)):
         h.update(d.doc_id.encode("utf-8") + b"\0" + d.text.encode("utf-8") + b"\0")
         h.update(json.dumps(d.gold.to_dict(), sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\0")
     return h.hexdigest()

@@ -52,7 +52,7 @@ def _doc_examples(doc, d: Document, detector) -> DocExamples:
     for (s, e), ev in pool.items():
         chars = char_offsets(doc, s, e)
         ex.spans.append(chars)
-        ex.feats.append(features(doc, s, e, ev, facts, detector.words))
+        ex.feats.append(features(doc, s, e, ev, facts, detector.words, detector.knowledge))
         if chars in gold:
             ex.labels.append(1)
         elif any(chars[0] < oe and os < chars[1] for os, oe in optional):
