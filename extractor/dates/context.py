@@ -26,11 +26,11 @@ def infer_date_order(candidates: list[Candidate]) -> str:
     worded = set()
     for c in candidates:
         p = c.parts
-        if p.get("kind") == "word" and "day" in p and "day0" not in p:
+        if _in_words(p):
             worded.add((int(re.sub(r"\D", "", p["day"])), lex.month(p["month"]), p.get("year"), p.get("weekday")))
     for c in candidates:
         p = c.parts
-        if p.get("kind") != "numeric" or "iso" in p or "hi.a" in p:
+        if "a" not in p or _is_range(p):
             continue
         a, b = int(p["a"]), int(p["b"])
         if a > 12 >= b:
@@ -47,6 +47,16 @@ def infer_date_order(candidates: list[Candidate]) -> str:
                 mdy += fits_mdy
                 dmy += fits_dmy
     return "MDY" if mdy > dmy else "DMY"
+
+
+def _is_range(p) -> bool:
+    return any(k.startswith("hi.") for k in p)
+
+
+def _in_words(p) -> bool:
+    """A single day written with its month in words (`Jeudi 12 juin`)."""
+    return (p.get("kind") == "calendar" and not _is_range(p) and bool(re.search(r"\d", p.get("day", "")))
+            and bool(p.get("month")) and not p["month"].isdigit())
 
 
 def _full_year(text: str) -> int:
@@ -85,7 +95,7 @@ def _from_weekday(top: list[Candidate], everything: list[Candidate]) -> date | N
     years = sorted({int(c.parts["year"]) for c in everything if c.parts.get("year", "").isdigit() and len(c.parts["year"]) == 4})
     for c in top:
         p = c.parts
-        if p.get("kind") != "word" or "weekday" not in p or "day" not in p or "year" in p:
+        if not _in_words(p) or "weekday" not in p or "year" in p:
             continue
         month, day = lex.month(p["month"]), int(re.sub(r"\D", "", p["day"]))
         fits = [y for y in years if _weekday_fits(y, month, day, p["weekday"])]

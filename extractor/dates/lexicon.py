@@ -1,22 +1,28 @@
-"""Date vocabulary from models/lexicon/dates.json, loaded and checked once.
+"""Date vocabulary from models/lexicon/dates.json, dates_en.json and holidays.json,
+loaded and checked once.
 
 Detection builds its patterns from these tables; resolution maps the surface
 words that detection recorded back to numbers with the same tables, so a word
-added to the data file is both found and understood.
+added to a data file is both found and understood.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+
+from text_to_num import text2num
 
 from ..lexicon import LexiconError, string_table
 
 _FILE = "lexicon/dates.json"
+_EN = "lexicon/dates_en.json"
+_HOLIDAYS = "lexicon/holidays.json"
 _APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lookup key of a surface word: lower case, plain apostrophe, no accents, single spaces.
 
@@ -44,71 +50,172 @@ def alternation(words) -> str:
     return "|".join(out)
 
 
-def surface_words(table: str) -> list[str]:
+def surface_words(table: str, file: str = _FILE) -> list[str]:
     """Every phrase of a `{key: [phrases]}` table as written (patterns need the accents)."""
-    return [w for ws in string_table(_FILE, table).values() for w in ws]
+    return [w for ws in string_table(file, table).values() for w in ws]
+
+
+@dataclass(frozen=True)
+class Holidays:
+    fixed: dict[str, tuple[int, int]]  # folded name -> (month, day)
+    easter: dict[str, int]  # folded name -> days after Easter Sunday
+    national: frozenset[str]  # folded names of the national day
+    national_by_country: dict[str, tuple[int, int]]
+    capitalised: frozenset[str]  # folded names that must be written with their capital
+    not_after: frozenset[str]
 
 
 @dataclass(frozen=True)
 class DateLexicon:
     months: dict[str, int]  # folded full name -> month number
     month_abbreviations: dict[str, int]
+    english_months: dict[str, int]
     weekdays: dict[str, int]  # Monday = 0, as datetime.weekday()
+    english_weekdays: dict[str, int]
     seasons: dict[str, str]  # folded word -> SP/SU/FA/WI
     season_articles: tuple[str, ...]
     ordinals: dict[str, int]
     period_words: dict[str, str]  # "trimestre" -> "Q"
     period_abbreviations: dict[str, str]  # "T" -> "Q"
     relative_days: dict[str, int]  # folded phrase -> offset in days
+    relative_days_with_article: dict[str, int]
     relative_units: dict[str, str]  # "an" -> "year"
     relative_directions: dict[str, int]  # "dernier" -> -1
+    anchored_directions: dict[str, int]  # "précédent" -> -1, counted from the date just named
+    article_kept: frozenset[str]
+    weekday_in_weeks: dict[str, int]  # "en huit" -> 1
+    habitual: tuple[str, ...]
+    offsets: dict[str, int]  # "dans" -> 1, "il y a" -> -1
+    offset_units: dict[str, str]
+    count_words: tuple[str, ...]
+    day_words: dict[str, int]
+    clock_words: dict[str, int]
     demonstratives: tuple[str, ...]
     year_triggers: tuple[str, ...]
     year_followers_ok: frozenset[str]
-    today_verb_stems: tuple[str, ...]
     year_words: tuple[str, ...]
+    bare_year: dict[str, frozenset[str]]  # blockers_before, blockers_after, function_words, count_before
+    year_units: tuple[str, ...]
+    day_alone_may_follow: frozenset[str]
+    backward_cues: frozenset[str]
+    addresses: frozenset[str]
+    issue_day_verb: re.Pattern[str]  # a folded word that is an event verb
+    announcement_verb: re.Pattern[str]  # ... and one that announces
+    issue_day_auxiliaries: frozenset[str]
+    holidays: Holidays
 
     def month(self, word: str) -> int | None:
+        if word.isdigit():
+            return int(word) if 1 <= int(word) <= 12 else None
         key = fold(word)
-        return self.months.get(key) or self.month_abbreviations.get(key)
+        return self.months.get(key) or self.month_abbreviations.get(key) or self.english_months.get(key)
+
+    def weekday(self, word: str) -> int | None:
+        key = fold(word)
+        found = self.weekdays.get(key)
+        return found if found is not None else self.english_weekdays.get(key)
 
 
-def _inverse(table: dict[str, list[str]], convert=lambda k: k) -> dict[str, object]:
+def _inverse(table: dict[str, list[str]], convert=lambda k: k, file: str = _FILE) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, words in table.items():
         for w in words:
             if out.get(fold(w), convert(key)) != convert(key):
-                raise LexiconError(f"{_FILE}: {w!r} is listed under two keys")
+                raise LexiconError(f"{file}: {w!r} is listed under two keys")
             out[fold(w)] = convert(key)
     return out
+
+
+def _month_day(text: str, file: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d\d)-(\d\d)", text)
+    if not m or not (1 <= int(m[1]) <= 12 and 1 <= int(m[2]) <= 31):
+        raise LexiconError(f"{file}: {text!r} is not a MM-DD day")
+    return int(m[1]), int(m[2])
+
+
+def _holidays() -> Holidays:
+    t = lambda name: string_table(_HOLIDAYS, name)  # noqa: E731 - local shorthand
+    fixed = {fold(w): _month_day(k, _HOLIDAYS) for k, ws in t("fixed").items() for w in ws}
+    easter = _inverse(t("easter"), int, _HOLIDAYS)
+    national = frozenset(fold(w) for w in t("national_day")["phrases"])
+    by_country = {code: _month_day(days[0], _HOLIDAYS) for code, days in t("national_day_by_country").items()}
+    if "FR" not in by_country:
+        raise LexiconError(f"{_HOLIDAYS}: national_day_by_country must give FR, the default")
+    names = [w for ws in (*t("fixed").values(), *t("easter").values()) for w in ws] + list(t("national_day")["phrases"])
+    return Holidays(fixed, easter, national, by_country,
+                    capitalised=frozenset(fold(w) for w in names if w[0].isupper()),
+                    not_after=frozenset(fold(w) for w in t("not_after")["words"]))
+
+
+def _verb_pattern(key: str) -> re.Pattern[str]:
+    table = string_table(_FILE, "issue_day_verbs")
+    stems = sorted({fold(s) for s in table[key]}, key=len, reverse=True)
+    endings = sorted({fold(e) for e in table["endings"]}, key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(map(re.escape, stems))})(?:{'|'.join(map(re.escape, endings))})?")
+
+
+def _counts(words: list[str]) -> tuple[str, ...]:
+    for w in words:
+        try:
+            text2num(fold(w), "fr")
+        except ValueError:
+            raise LexiconError(f"{_FILE}: count word {w!r} is not a number text2num reads") from None
+    return tuple(words)
 
 
 @cache
 def date_lexicon() -> DateLexicon:
     t = lambda name: string_table(_FILE, name)  # noqa: E731 - local shorthand
+    en = lambda name: string_table(_EN, name)  # noqa: E731
     triggers = t("year_triggers")
+    bare = t("bare_years")
     lex = DateLexicon(
         months=_inverse(t("months"), int),
         month_abbreviations=_inverse(t("month_abbreviations"), int),
+        english_months=_inverse(en("months"), int, _EN),
         weekdays=_inverse(t("weekdays"), int),
+        english_weekdays=_inverse(en("weekdays"), int, _EN),
         seasons=_inverse(t("seasons")),
         season_articles=tuple(t("season_articles")["article"]),
         ordinals=_inverse(t("ordinals"), int),
         period_words=_inverse(t("period_words")),
         period_abbreviations={w: k for k, ws in t("period_abbreviations").items() for w in ws},
         relative_days=_inverse(t("relative_days"), int),
+        relative_days_with_article=_inverse(t("relative_days_with_article"), int),
         relative_units=_inverse(t("relative_units")),
         relative_directions=_inverse(t("relative_directions"), int),
+        anchored_directions=_inverse(t("anchored_directions"), int),
+        article_kept=frozenset(fold(w) for w in t("article_kept")["phrases"]),
+        weekday_in_weeks=_inverse(t("weekday_in_weeks"), int),
+        habitual=tuple(t("habitual")["words"]),
+        offsets=_inverse(t("offsets"), int),
+        offset_units=_inverse(t("offset_units")),
+        count_words=_counts(t("count_words")["words"]),
+        day_words=_inverse(t("day_words"), int),
+        clock_words=_inverse(t("clock_words"), int),
         demonstratives=tuple(t("demonstratives")["this"]),
         year_triggers=tuple(w for ws in triggers.values() for w in ws),
         year_followers_ok=frozenset(fold(w) for w in t("year_followers_ok")["words"]),
-        today_verb_stems=tuple(fold(w) for w in t("generic_today_guard")["verb_stems"]),
         year_words=tuple(t("year_words")["words"]),
+        bare_year={k: frozenset(fold(w) for w in bare[k]) for k in ("blockers_before", "blockers_after", "function_words", "count_before")},
+        year_units=tuple(bare["units_after"]),
+        # compared in lower case with their accents: "dès" may follow a day, "des" may not
+        day_alone_may_follow=frozenset(w.lower() for w in t("day_alone")["may_follow"]),
+        addresses=frozenset(fold(w) for w in t("day_alone")["addresses"]),
+        backward_cues=frozenset(fold(w) for w in t("backward_cues")["words"]),
+        issue_day_verb=_verb_pattern("stems"),
+        announcement_verb=_verb_pattern("announcement_stems"),
+        issue_day_auxiliaries=frozenset(fold(w) for w in t("issue_day_verbs")["auxiliaries"]),
+        holidays=_holidays(),
     )
-    if sorted(set(lex.months.values())) != list(range(1, 13)):
-        raise LexiconError(f"{_FILE}: months must name all twelve months")
-    if sorted(set(lex.weekdays.values())) != list(range(7)):
-        raise LexiconError(f"{_FILE}: weekdays must name all seven days")
+    for name, table in (("months", lex.months), ("english months", lex.english_months)):
+        if sorted(set(table.values())) != list(range(1, 13)):
+            raise LexiconError(f"{_FILE}: {name} must name all twelve months")
+    for name, table in (("weekdays", lex.weekdays), ("english weekdays", lex.english_weekdays)):
+        if sorted(set(table.values())) != list(range(7)):
+            raise LexiconError(f"{_FILE}: {name} must name all seven days")
     if set(lex.seasons.values()) != {"SP", "SU", "FA", "WI"}:
         raise LexiconError(f"{_FILE}: seasons must be keyed SP, SU, FA, WI")
+    if set(lex.offset_units.values()) - {"day", "week", "month", "year"}:
+        raise LexiconError(f"{_FILE}: offset_units must be keyed day, week, month, year")
     return lex

@@ -1,0 +1,168 @@
+"""Dates: the regular expressions detection uses, built once from the lexicon.
+
+Every pattern starts behind a boundary look-behind and uses only bounded
+repetition, so scanning is linear even on a megabyte of digits or slashes.
+Anchored patterns (`.match` at a position) read the tails and context windows.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..lexicon import string_table
+from .lexicon import alternation, date_lexicon, surface_words
+
+SP = r"[ \u00a0\u202f]"
+S = SP + "{1,3}"
+APO = "['’]"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+# A year after a trigger may be old ("depuis 1886"); a bare one must be plausible.
+YEAR = r"(?:1[89]\d\d|20\d\d)"
+BARE_YEAR = r"(?:19\d\d|20\d\d|2100)"
+# A year or day never continues a number, an amount or a code.
+END_NUM = r"(?![\w%€$]|[.,/-]\d)"
+_CLOCK = r"(?:[01]?\d|2[0-3])"
+
+
+def _unit_alternation() -> str:
+    units = date_lexicon().year_units
+    return "|".join(re.escape(u) + (r"(?!\w)" if u[-1].isalnum() else "") for u in sorted(units, key=len, reverse=True))
+
+
+def _time(name: str) -> str:
+    """A clock time: `14h30`, `14 h`, `14:05`, `14:05:47`, `midi`."""
+    words = alternation(date_lexicon().clock_words)
+    return (rf"(?:(?P<{name}h>{_CLOCK})(?:{SP}?[hH](?:{SP}?(?P<{name}m>[0-5]\d))?|:(?P<{name}m2>[0-5]\d)(?::(?P<{name}s>[0-5]\d))?)(?![\w:])"
+            rf"|(?P<{name}w>{words})(?![\w-]))")
+
+
+@cache
+def patterns() -> dict[str, re.Pattern[str]]:
+    lex = date_lexicon()
+    months = alternation(surface_words("months"))
+    abbr = alternation(surface_words("month_abbreviations"))
+    all_months = alternation(surface_words("months") + surface_words("month_abbreviations")
+                             + surface_words("months", "lexicon/dates_en.json"))
+    en_months = "|".join(re.escape(w) for w in sorted(surface_words("months", "lexicon/dates_en.json"), key=len, reverse=True))
+    en_days = "|".join(re.escape(w) for w in sorted(surface_words("weekdays", "lexicon/dates_en.json"), key=len, reverse=True))
+    weekdays = alternation(surface_words("weekdays"))
+    dirs = alternation(w for w in surface_words("relative_directions") if w != "-ci")
+    anchored = alternation(surface_words("anchored_directions"))
+    dem = alternation(lex.demonstratives)
+    ordinals = alternation(surface_words("ordinals"))
+    day_words = alternation(surface_words("day_words"))
+    count = alternation(lex.count_words)
+    units = _unit_alternation()
+    ic = re.IGNORECASE
+    day = rf"(?:{DAY}(?:er|ᵉʳ|re)?|{day_words})"
+    return {
+        "numeric": re.compile(
+            r"(?<![\w/.,:-])(?:(?P<iy>\d{4})-(?P<im>\d\d)-(?P<id>\d\d)"
+            r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d)"
+            rf"|(?P<na>\d{{1,2}})(?P<nsep>[/.-])(?P<nm>{all_months})(?P=nsep)(?P<ny>{YEAR})"
+            rf"|(?P<ry>{YEAR})(?P<rsep>[/.-])(?P<rd>\d{{1,2}})(?P=rsep)(?P<rm>{all_months})"
+            r"|(?<!\d[ \u00a0])(?P<sa>\d\d) (?P<sb>\d\d) (?P<sy>(?:19|20)\d\d)(?![ \u00a0]\d)"
+            r"|(?P<my>(?:19|20)\d\d)(?P<msep>[/-])(?P<mm>\d{1,2})"
+            r"|(?P<pm>\d{1,2})(?P<psep>[/-])(?P<py>(?:19|20)\d\d)"
+            r"|(?P<da>\d{1,2})/(?P<db>\d{1,2}))"
+            r"(?!(?!T\d)[\w/]|[.,:-]\d)", ic),
+        "word": re.compile(
+            rf"(?:(?<![\w-])|(?<=mi-)|(?<=\d[-–]))(?:(?P<wd>{weekdays}),?{S})?(?:(?P<d>{day}){S})?"
+            rf"(?P<m>{months}|(?:{abbr})\.?)"
+            rf"(?:{S}(?:de{S})?(?P<y>{YEAR}){END_NUM}|{S}{APO}?(?P<yy>\d\d)(?=[;:)!?\]\r\n]|[.,](?!\d)|$|{S}(?:à|et|au)(?![\w'’])))?(?![\w-])", ic),
+        "ordinal_day": re.compile(
+            rf"(?<![\w-])(?P<d>{DAY})(?:{alternation(_table('ordinal_day', 'suffixes'))}){S}(?:{alternation(_table('ordinal_day', 'nouns'))})"
+            rf"{S}(?:de{S}|d{APO})(?P<m>{months})(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
+        "half_month": re.compile(
+            rf"(?<![\w-])(?P<o>{ordinals}){S}(?:{alternation(_table('half_month', 'words'))}){S}(?:de{S}|d{APO})(?P<m>{months})"
+            rf"(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
+        "english": re.compile(
+            rf"(?<![\w-])(?:(?P<wd>{en_days}),?{S})?(?:(?P<d>{DAY})(?:st|nd|rd|th)?{S}(?P<m>{en_months})\.?,?"
+            rf"|(?P<m2>{en_months})\.?{S}(?P<d2>{DAY})(?:st|nd|rd|th)?,?){S}(?P<y>{YEAR})(?![\w-]|[.,]\d)"),
+        "day": re.compile(
+            rf"(?<![\w/.,:'’-])(?<!\d[ \u00a0])(?:(?P<wd>{weekdays}),?{S})?(?P<d>{DAY}(?:er|ᵉʳ|re)?)"
+            rf"(?![\w%€$£°]|[.,/:]\d|{SP}?[%€$£°]|{SP}?[hH](?![^\W\d_])|{SP}\d)", ic),
+        "year": re.compile(rf"(?:(?<![\w,.'’/:#+-])|(?<=mi-))(?P<y>{YEAR}|2100){END_NUM}(?!{SP}?(?:{units})|{SP}\d\d\d(?!\d))", ic),
+        "decade": re.compile(rf"(?<![\w-])années{S}(?P<y>(?:19|20)\d0)(?![\w%€$]|[.,/-]\d)", ic),
+        "table_row": re.compile(
+            rf"[^\d\n]{{0,80}}?(?:(?:\t|{SP}{{2,12}})(?:1[89]\d\d|20\d\d)){{2,8}}(?:[ \t]{{1,12}}[^\d\n]{{1,30}})?\r?"),
+        "year_range": re.compile(
+            rf"(?<![\w,.'’/:-])(?P<y>{YEAR})(?:{SP}?(?P<dash>[-–—/]){SP}?|{S}(?P<conn>à|au|et){S})"
+            rf"(?P<y2>{YEAR}|(?<=/)\d\d){END_NUM}(?!{SP}?(?:{units}))", ic),
+        "period": re.compile(
+            rf"(?<![\w-])(?:(?:(?P<ya>{YEAR})(?:{SP}|-))?(?-i:(?P<pa>[TQSH]))(?P<pn>[1-4])"
+            rf"(?:(?:{SP}|-)?(?P<py>{YEAR})(?:/(?P<fy>\d\d(?:\d\d)?))?)?"
+            rf"|(?P<nm>1[0-2]|[1-9])(?-i:M){SP}?(?P<ny>{YEAR})"
+            rf"|(?:(?P<dem>{dem}){S})?(?P<ord>{ordinals}){S}(?P<unit>{alternation(surface_words('period_words'))})"
+            rf"(?:{S}(?:de{S}|d{APO})?(?:l{APO}(?:année|exercice){S})?(?P<y>{YEAR}))?){END_NUM}(?![\w-])", ic),
+        "first_months": re.compile(
+            rf"(?<![\w-])(?P<nm>\d{{1,2}}|{count}){S}(?:{alternation(_table('first_months', 'words'))})"
+            rf"(?:{S}(?:de{S}l{APO}(?:année|exercice){S}|de{S}|d{APO})?(?P<ny>{YEAR}){END_NUM})?(?![\w-])", ic),
+        "week_of": re.compile(rf"(?<![\w-])(?:{alternation(_table('week_of', 'words'))}){S}$", ic),
+        "season": re.compile(
+            rf"(?:(?<![\w-])|(?<=mi-))(?:(?P<dem>{dem}){S})?(?P<s>{alternation(surface_words('seasons'))})"
+            rf"(?:{S}(?:de{S}|d{APO})?(?P<y>{YEAR}){END_NUM}|{S}(?P<dir>{dirs}))?(?![\w-])", ic),
+        "holiday": re.compile(
+            rf"(?<![\w-])(?P<h>{alternation(holiday_names())})(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
+        "relday": re.compile(rf"(?<![\w'’-])(?P<r>{alternation(surface_words('relative_days'))})(?![\w'’-])", ic),
+        "relday_article": re.compile(
+            rf"(?<![\w'’-])(?P<art>le|la|l{APO}){S}(?P<r>{alternation(surface_words('relative_days_with_article'))})(?![\w'’-])", ic),
+        "relunit": re.compile(
+            rf"(?<![\w-])(?:(?P<dem>{dem}){S})?(?P<u>{alternation(surface_words('relative_units'))})"
+            rf"(?:{S}(?P<dir>{dirs}|{anchored})|(?P<ci>-ci))?(?![\w'’-])", ic),
+        "weekday": re.compile(
+            rf"(?<![\w-])(?:(?P<dem>{dem}){S})?(?P<wd>{weekdays})"
+            rf"(?:{S}(?P<dir>{dirs}|{anchored})|{S}de{S}la{S}semaine{S}(?P<wdir>{dirs})"
+            rf"|{S}(?P<plus>{alternation(surface_words('weekday_in_weeks'))}))?(?![\w'’-])", ic),
+        "offset": re.compile(
+            rf"(?<![\w'’-])(?P<sign>{alternation(surface_words('offsets'))}){S}(?P<n>\d{{1,3}}|(?:{count})(?:[ -](?:{count})){{0,3}})"
+            rf"{S}(?P<u>{alternation(surface_words('offset_units'))})(?![\w'’-])", ic),
+        "yearwords": re.compile(
+            rf"(?<![\w-])(?P<yw>(?:deux{S})?mille(?:[ -](?:{alternation(lex.year_words)})){{1,5}})(?![\w-])", ic),
+        "time": re.compile(
+            rf"(?:T|{SP}?[-–—]{SP}?|,?{S}(?:à{S})?|{S}de{S}(?=[01]?\d{SP}?[hH:][^\n]{{0,8}}?{S}à{S}\d))"
+            rf"{_time('t')}(?:{S}à{S}{_time('u')})?", ic),
+        "time_before": re.compile(
+            rf"(?<![\w:])(?P<h>{_CLOCK})(?:{SP}?[hH](?:{SP}?(?P<m>[0-5]\d))?|:(?P<m2>[0-5]\d))(?:{S}le)?{S}$", ic),
+        "month_dir": re.compile(rf"{S}(?P<dir>{dirs})(?![\w-])", ic),
+        "trigger": re.compile(rf"(?:^|[^\w-])(?:{alternation(year_triggers())}){SP}{{0,3}}$", ic),
+        "next_word": re.compile(rf"{S}(?P<w>[^\W\d_]{{1,20}})"),
+        "day_tail": re.compile(rf"(?P<comma>,)?{S}(?P<w>[^\W\d_][\w'’-]{{0,20}})"),
+        "prev_word": re.compile(r"(?P<w>[^\W\d_][\w'’.°-]{0,24}|n°|nº|\(UE\)|\(CE\))[ \u00a0\u202f]{0,3}$"),
+        "past": re.compile(
+            # "a lieu", "ont lieu" are the present of "avoir lieu"
+            r"\b(?:a|ont|avons|avez|avait|avaient)(?:\s+\w+){0,2}?\s+(?!lieu\b)\w+(?:é|ée|és|ées|i|is|it|u|us|ert)\b"
+            r"|\b\w{2,20}(?:ait|aient)\b", ic),
+        "future": re.compile(
+            r"\b(?:va|vont|sera|seront|devrait|devraient|pourra|pourront)\b|\b\w{2,20}(?:era|eront|ira|iront|dra|dront)\b", ic),
+        "range_gap": re.compile(
+            rf"{SP}{{0,2}}(?P<dash>[-–—]){SP}{{0,2}}|{S}(?P<conn>au|à|et){S}(?:l{APO}|la{S}|le{S})?", ic),
+        "range_open": re.compile(rf"(?:^|[^\w'’])(?P<o>du|de|d{APO}|entre)(?:{S}(?:le|la|l{APO}))?{SP}{{0,3}}$", ic),
+        "list_gap": re.compile(rf"(?:,{SP}{{0,3}}|{S}(?:et|ou){S}|,{S}(?:et|ou){S})(?:(?:le|la|les){S})?", ic),
+        "day_governor": re.compile(
+            rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'day'))}|{weekdays}),?{S}$", ic),
+        "period_governor": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'period'))}){S}$", ic),
+        "period_governor_strong": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'period_strong'))}){S}$", ic),
+        # a line start, a bullet or a punctuation mark leads a day too ("- 10-11 avril")
+        "day_lead": re.compile(
+            rf"(?:^|[\n(•:;,–—-]|(?<![\w'’])(?:{alternation(_table('governors', 'range_lead'))})){SP}{{0,3}}$", ic),
+        "every_week": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'every_week'))}){S}$", ic),
+        "habitual": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(lex.habitual)}){S}$", ic),
+        "paragraph": re.compile(r"\n[ \t\r]*\n"),
+    }
+
+
+def _table(name: str, key: str, file: str = "lexicon/dates.json") -> list[str]:
+    return string_table(file, name)[key]
+
+
+def holiday_names() -> list[str]:
+    file = "lexicon/holidays.json"
+    return surface_words("fixed", file) + surface_words("easter", file) + _table("national_day", "phrases", file)
+
+
+def year_triggers() -> list[str]:
+    words = list(date_lexicon().year_triggers)
+    for cue_list in string_table("lexicon/cues.json", "date").values():
+        words.extend(cue_list)
+    return words
