@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable, Mapping
 
 from text_to_num import text2num
@@ -220,14 +220,23 @@ def _weekday(p: Mapping[str, str], anchors: Anchors) -> date:
 
 
 def _offset(p: Mapping[str, str], doc: date) -> End:
+    """`dans deux semaines`, `il y a six mois`: dateparser counts from the issue date; the
+    value keeps the precision of the unit (a month offset names a month)."""
     lex = date_lexicon()
-    sign = lex.offsets[fold(_need(p, "sign"))]
-    n = sign * _number(_need(p, "count"))
     unit = lex.offset_units[fold(_need(p, "unit"))]
+    found = _dateparser_offset(f"{_need(p, 'sign')} {_need(p, 'count')} {p['unit']}", doc)
+    if found is None:
+        raise Unresolvable(f"dateparser cannot count {p['sign']} {p['count']} {p['unit']}")
     if unit in ("day", "week"):
-        found = doc + timedelta(days=n * (7 if unit == "week" else 1))
         return End(year=found.year, month=found.month, day=found.day)
     if unit == "month":
-        y, m = shift_month(doc.year, doc.month, n)
-        return End(year=y, month=m)
-    return End(year=doc.year + n)
+        return End(year=found.year, month=found.month)
+    return End(year=found.year)
+
+
+def _dateparser_offset(surface: str, doc: date) -> date | None:
+    import dateparser  # loads its language data on first use: only texts with an offset pay for it
+
+    settings = {"RELATIVE_BASE": datetime(doc.year, doc.month, doc.day), "RETURN_AS_TIMEZONE_AWARE": False}
+    found = dateparser.parse(surface, languages=["fr"], settings=settings)
+    return found.date() if found is not None else None
