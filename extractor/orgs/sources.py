@@ -58,7 +58,8 @@ class Gazetteer:
         for form, entry in knowledge.forms.items():
             self.entries[entry.name] = entry
             table = exact if entry.exact or is_acronym(form) else lower
-            for spelling in {form, strip_accents(form)}:
+            # French text writes the apostrophe straight or curly: `Ville d'Angers`, `Ville d’Angers`
+            for spelling in {v for f in (form, strip_accents(form)) for v in (f, f.replace("'", "’"), f.replace("’", "'"))}:
                 table.setdefault(entry.name, []).append(nlp.make_doc(spelling))
         for name, docs in exact.items():
             self.exact.add(name, docs)
