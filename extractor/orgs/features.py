@@ -26,6 +26,7 @@ from .spans import (
     rejection,
     sentence_initial,
     token_texts,
+    token_view,
 )
 
 _ARTICLES = {"Le", "La", "Les", "L'", "L’"}
@@ -99,7 +100,8 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
              knowledge: org_data.Knowledge) -> list[str]:
     texts = token_texts(doc)
     span_texts = texts[start:end]
-    text = doc[start:end].text
+    view = token_view(doc)
+    text = view.text(doc, start, end)
     folded = fold(text)
     key = tuple(fold(t) for t in span_texts)
     f = ["bias"]
@@ -159,9 +161,9 @@ def _data_features(doc: Doc, start: int, end: int, text: str, folded: str, words
     if is_term_acronym(doc, start, end, words):
         f.append("term_acronym")
     for list_name in ("titles", "determiners", "places", "common_nouns", "opening_words"):
-        if words.has(list_name, doc[start].text):
+        if words.has(list_name, token_texts(doc)[start]):
             f.append(f"w0_in={list_name}")
-    if words.has("places", doc[end - 1].text):
+    if words.has("places", token_texts(doc)[end - 1]):
         f.append("wl_in=places")
     return f
 

@@ -38,6 +38,28 @@ def token_texts(doc: Doc) -> list[str]:
     return per_doc(doc, "token_text_list", lambda d: [t.text for t in d])
 
 
+class TokenView:
+    """What the rules ask of tokens, read once per Doc into plain lists (spaCy builds a
+    new Token object at every `doc[i]`, and the rules ask the same tokens many times)."""
+
+    __slots__ = ("texts", "idx", "ends", "breaks", "lower")
+
+    def __init__(self, doc: Doc):
+        self.texts = token_texts(doc)
+        self.idx = [t.idx for t in doc]
+        self.ends = [i + len(t) for i, t in zip(self.idx, self.texts)]
+        # breaks[i]: a line break separates token i-1 from token i
+        self.breaks = [False] + [("\n" in t.whitespace_ or t.is_space) for t in doc][:-1]
+        self.lower = [t.is_lower for t in doc]
+
+    def text(self, doc: Doc, start: int, end: int) -> str:
+        return doc_text(doc)[self.idx[start] : self.ends[end - 1]]
+
+
+def token_view(doc: Doc) -> TokenView:
+    return per_doc(doc, "org_token_view", TokenView)
+
+
 def starts_upper(tok: Token) -> bool:
     return tok.text[:1].isupper()
 
@@ -53,7 +75,7 @@ def is_name_word(tok: Token, words: Words) -> bool:
 
 def _breaks_line(doc: Doc, i: int) -> bool:
     """True when a line break separates token i-1 from token i."""
-    return i > 0 and ("\n" in doc[i - 1].whitespace_ or doc[i - 1].is_space)
+    return i > 0 and token_view(doc).breaks[i]
 
 
 def chunk_forward(doc: Doc, i: int, words: Words) -> int:
@@ -106,9 +128,12 @@ def _glued_lowercase(doc: Doc, j: int) -> bool:
     )
 
 
+_OPENERS = frozenset({".", "!", "?", ":", "«", "»", "-", "–", "—", "|", "•", "·", "▪", "*"})
+
+
 def sentence_initial(doc: Doc, i: int) -> bool:
     # bullets open a line of their own: `• Capitalisation boursière`
-    return i == 0 or _breaks_line(doc, i) or doc[i - 1].text in {".", "!", "?", ":", "«", "»", "-", "–", "—", "|", "•", "·", "▪", "*"}
+    return i == 0 or _breaks_line(doc, i) or token_texts(doc)[i - 1] in _OPENERS
 
 
 def chunk_domains(doc: Doc, i: int, words: Words) -> int:
@@ -274,35 +299,37 @@ def rejection(doc: Doc, start: int, end: int, words: Words) -> str | None:
     """Why the span is not an organisation name, or None when nothing speaks against it."""
     if start >= end:
         return "empty"
-    span = doc[start:end]
-    text = span.text
+    view = token_view(doc)
+    texts = view.texts[start:end]
+    text = view.text(doc, start, end)
     folded = fold(text)
     if not any(ch.isalpha() for ch in text):
         return "no letters"
-    if len(span) == 1 and _CODE.search(text):
+    if len(texts) == 1 and _CODE.search(text):
         return "code"
-    if any(_URLISH.search(t.text) for t in span) or "|" in text:
+    if any(_URLISH.search(t) for t in texts) or "|" in text:
         return "url, email or header"
     if any(j in folded for j in words.lists["junk"]):
         return "header junk"
     for list_name in ("places", "events", "programmes", "common_nouns", "months_days", "acronym_stoplist"):
         if folded in words.lists[list_name]:
             return list_name
-    if words.has("non_org_heads", span[0].text):
+    if words.has("non_org_heads", texts[0]):
         return "programme, project or building"
-    if span[0].is_lower and fold(span[0].text) not in LOWERCASE_HEADS:
+    if view.lower[start] and fold(texts[0]) not in LOWERCASE_HEADS:
         return "lowercase"
-    if len(span) == 1 and len(text) < 2:
+    if len(texts) == 1 and len(text) < 2:
         return "too short"
     return None
 
 
 def after_event_word(doc: Doc, start: int, words: Words) -> bool:
     """The span names an event, programme or product: `le challenge « AI for Health »`."""
+    texts = token_texts(doc)
     j = start - 1
-    while j >= 0 and doc[j].text in {"«", '"', "“", "'"}:
+    while j >= 0 and texts[j] in {"«", '"', "“", "'"}:
         j -= 1
-    return j >= 0 and words.has("event_words", doc[j].text)
+    return j >= 0 and words.has("event_words", texts[j])
 
 
 def is_acronym(text: str) -> bool:
@@ -313,7 +340,7 @@ def is_acronym(text: str) -> bool:
 def line_is_upper(doc: Doc, i: int) -> bool:
     """The line holding token i is written in capitals (a headline): NER is unreliable there."""
     text = doc_text(doc)
-    char = doc[i].idx
+    char = token_view(doc).idx[i]
     lo = text.rfind("\n", 0, char) + 1
     known = per_doc(doc, "upper_lines", lambda d: {})
     if lo not in known:
