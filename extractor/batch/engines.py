@@ -45,6 +45,8 @@ def extract_task(extractor, task: Task, timeout: float | None = None) -> Result:
         return failure(task, "timeout", f"extraction took more than {timeout:g} s")
     except Exception as exc:  # one bad document must not stop the job: it becomes an error line
         return failure(task, "extract", f"{type(exc).__name__}: {exc}")
+    if record.error is not None:  # Extractor.pipe reports a text's failure in its record
+        return failure(task, "extract", f"{record.error['type']}: {record.error['message']}")
     return {"doc_id": task["doc_id"], "path": task.get("path"), "record": record.to_json()}
 
 
