@@ -378,17 +378,24 @@ def test_folders_left_out_are_reported(tmp_path, monkeypatch):
     assert any("link: a symbolic link to a folder, not followed" in n for n in notes), notes
 
 
-def test_a_hard_link_to_an_input_is_that_input(tmp_path):
-    from extractor.cli import UsageError, check_output
+def test_a_hard_link_to_an_input_is_that_input(tmp_path, capsys):
+    from extractor.cli import UsageError, check_output, main
 
     text = tmp_path / "a.txt"
     text.write_text("Raidium lève 5 M€.", encoding="utf-8")
     os.link(text, tmp_path / "out.jsonl")
     with pytest.raises(BatchError, match="an input is also an output"):
         run_batch([text], tmp_path / "out.jsonl", workers=1, extractor=FakeExtractor())
-    with pytest.raises(UsageError, match="output file is also an input"):
+    with pytest.raises(UsageError, match="output file is also an input"):  # extract -o, evaluate --html
         check_output(str(tmp_path / "out.jsonl"), [text])
     assert text.read_text(encoding="utf-8") == "Raidium lève 5 M€."
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"schema": "press-record/1", "doc_id": "a", "document_date": None}) + "\n",
+                    encoding="utf-8")
+    os.link(gold, tmp_path / "copy.jsonl")
+    assert main(["convert", str(gold), "--to", "record", "-o", str(tmp_path / "copy.jsonl")]) == 2
+    assert "output is also an input" in capsys.readouterr().err
+    assert json.loads(gold.read_text(encoding="utf-8"))["doc_id"] == "a"
 
 
 def test_batch_jsonl_nested_too_deep_or_with_huge_numbers_stops_in_one_line(tmp_path):
