@@ -1,12 +1,16 @@
 """The public surface: `extract()` for one text, `Extractor` for many."""
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from .records import Mention, Record
+from .docids import printable
+from .records import ISO_DAY, Mention, Record
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # When two kinds claim overlapping text, the more specific wins (a year inside an
 # amount is part of the amount; a name inside a date is not a name).
@@ -29,51 +33,166 @@ class Extractor:
         self.nlp = pipeline.build(config_path, dict(overrides or {}))
 
     def extract(self, text: str, doc_id: str | None = None, document_date: str | date | None = None) -> Record:
-        return next(self.pipe([(text, {"doc_id": doc_id, "document_date": document_date})]))
+        """The record of one text; raises what stopped it (unlike `pipe`)."""
+        ((outcome, _),) = self._outcomes([(text, {"doc_id": doc_id, "document_date": document_date})], 1, "extract")
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
     def pipe(self, items: Iterable[str | tuple[str, Mapping[str, Any]]], batch_size: int = 16) -> Iterator[Record]:
-        """Records for texts or `(text, meta)` pairs, in order.
+        """Records for texts or `(text, meta)` pairs, in order, one per item.
 
-        `meta` may hold `doc_id`, `document_date` (YYYY-MM-DD or a date) and `extra`
-        (fields copied into the record as they are, e.g. how the text was decoded).
+        `meta` may hold `doc_id` (a str), `document_date` (YYYY-MM-DD or a date) and
+        `extra` (fields copied into the record as they are, e.g. how the text was
+        decoded). An argument of the wrong type raises TypeError when its item is
+        reached: a caller's mistake. A text that cannot be processed (a lone
+        surrogate, a document_date that is no day, an exception in any stage) does
+        not end the run: its record has no mentions and an `error` field,
+        `{"type": ..., "message": ...}`.
         """
-        pairs = ((item, {}) if isinstance(item, str) else item for item in items)
-        checked = (_check_item(text, meta) for text, meta in pairs)
-        for doc, meta in self._docs(checked, batch_size):
-            record = record_from_doc(doc, meta.get("doc_id"), _as_date(meta.get("document_date")))
-            record.extra.update(meta.get("extra") or {})
-            yield record
+        outcomes = self._outcomes(_iterable(items), batch_size)
+        return (error_record(meta, outcome) if isinstance(outcome, Exception) else outcome
+                for outcome, meta in outcomes)
 
-    def _docs(self, pairs: Iterable[tuple[str, Mapping[str, Any]]], batch_size: int) -> Iterator[tuple[Any, Mapping[str, Any]]]:
-        # Long texts go through the statistical components in pieces (see longtext);
-        # runs of ordinary texts keep spaCy's batching.
-        from itertools import groupby
+    def _outcomes(self, items: Iterable[Any], batch_size: int,
+                  caller: str = "Extractor.pipe") -> Iterator[tuple[Record | Exception, dict[str, Any]]]:
+        """(record or the exception that stopped it, checked meta) per item, in order."""
+        checked = (_check_item(f"{caller} item {i}" if caller != "extract" else caller, item)
+                   for i, item in enumerate(items))
+        for chunk in _chunks(checked, batch_size):
+            ready = [(text, meta) for text, meta, problem in chunk if problem is None]
+            docs = iter(self._docs([text for text, _ in ready], batch_size))
+            for text, meta, problem in chunk:
+                if problem is not None:
+                    yield problem, meta
+                    continue
+                doc = next(docs)
+                if isinstance(doc, Exception):
+                    yield doc, meta
+                    continue
+                try:
+                    record = record_from_doc(doc, meta["doc_id"], meta["document_date"])
+                except Exception as exc:  # this text's failure, reported in its record; the others go on
+                    yield exc, meta
+                    continue
+                record.extra.update(meta["extra"])
+                yield record, meta
 
+    def _docs(self, texts: list[str], batch_size: int) -> list[Any]:
+        """A Doc per text, or the exception that stopped it."""
         from .longtext import doc_in_pieces
 
         limit = min(self.piece_chars, self.nlp.max_length)
-        for too_long, run in groupby(pairs, key=lambda pair: len(pair[0]) > limit):
-            if too_long:
-                yield from ((doc_in_pieces(self.nlp, text, limit), meta) for text, meta in run)
-            else:
-                yield from self.nlp.pipe(run, as_tuples=True, batch_size=batch_size)
+        short = [t for t in texts if len(t) <= limit]
+        try:
+            # spaCy's batching when the whole batch goes through...
+            batch = iter(list(self.nlp.pipe(short, batch_size=batch_size)))
+        except Exception:
+            # ...else each text alone, so that only the text at fault fails.
+            batch = iter([_attempt(self.nlp, t) for t in short])
+        # Long texts go through the statistical components in pieces (see longtext).
+        return [next(batch) if len(t) <= limit else _attempt(doc_in_pieces, self.nlp, t, limit) for t in texts]
 
 
-def _check_item(text: Any, meta: Any) -> tuple[str, Mapping[str, Any]]:
-    if not isinstance(text, str):
-        raise TypeError(f"expected a text (str), got {type(text).__name__}")
+def _attempt(fn, *args) -> Any:
+    try:
+        return fn(*args)
+    except Exception as exc:  # returned, not raised: the caller reports it for this text only
+        return exc
+
+
+def _iterable(items: Any) -> Iterable[Any]:
+    wrong = None
+    if items is None:
+        wrong = "None"
+    elif isinstance(items, str):
+        wrong = "a single str: use extract(text), or pipe([text])"
+    elif isinstance(items, (bytes, bytearray)):
+        wrong = "bytes: decode them first (extractor.textio.decode)"
+    elif not isinstance(items, Iterable):
+        wrong = type(items).__name__
+    if wrong:
+        raise TypeError(f"Extractor.pipe takes an iterable of texts or (text, meta) pairs, got {wrong}")
+    return items
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of up to `size` items; an error raised by `items` comes after the items before it."""
+    chunk: list[Any] = []
+    try:
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    except Exception:
+        if chunk:
+            yield chunk
+        raise
+    if chunk:
+        yield chunk
+
+
+def _check_item(where: str, item: Any) -> tuple[str | None, dict[str, Any], Exception | None]:
+    """(text, meta, problem): TypeError for arguments of the wrong type (raised), a
+    ValueError for a text or date this item cannot be processed with (returned)."""
+    text, meta = (item, {}) if isinstance(item, str) else _pair(item, where)
     if not isinstance(meta, Mapping):
-        raise TypeError(f"expected a mapping of metadata with the text, got {type(meta).__name__}")
+        raise TypeError(f"{where}: expected a mapping of metadata with the text, got {type(meta).__name__}")
+    doc_id, ddate, extra = meta.get("doc_id"), meta.get("document_date"), meta.get("extra")
+    if doc_id is not None and not isinstance(doc_id, str):
+        raise TypeError(f"{where}: doc_id must be a str or None, got {type(doc_id).__name__}")
+    if doc_id is not None and _SURROGATE.search(doc_id):
+        raise ValueError(f"{where}: doc_id holds a lone surrogate; escape it first (extractor.docids.escape)")
+    if ddate is not None and not isinstance(ddate, (str, date)):
+        raise TypeError(f"{where}: document_date must be YYYY-MM-DD, a date or None, got {type(ddate).__name__}")
+    if extra is not None and not isinstance(extra, Mapping):
+        raise TypeError(f"{where}: extra must be a mapping or None, got {type(extra).__name__}")
+    checked = {"doc_id": None if doc_id is None else str.__str__(doc_id), "document_date": None,
+               "extra": dict(extra or {})}
+    # A str subclass is a text: spaCy's tokenizer wants the plain str inside it.
+    text = str.__str__(text)
+    try:
+        checked["document_date"] = _as_date(ddate)
+    except ValueError as exc:
+        return None, checked, exc
+    bad = _SURROGATE.search(text)
+    if bad:
+        return None, checked, ValueError(f"the text holds a lone surrogate (U+{ord(bad.group()):04X}) at {bad.start()}: "
+                                         "not valid Unicode; decode the bytes with extractor.textio.decode")
+    return text, checked, None
+
+
+def _pair(item: Any, where: str) -> tuple[str, Any]:
+    if isinstance(item, (bytes, bytearray)):
+        raise TypeError(f"{where}: expected a text (str), got bytes: decode them first (extractor.textio.decode)")
+    if not isinstance(item, tuple) or len(item) != 2:
+        got = f"a tuple of {len(item)}" if isinstance(item, tuple) else type(item).__name__
+        raise TypeError(f"{where}: expected a text (str) or a (text, meta) pair, got {got}")
+    text, meta = item
+    if not isinstance(text, str):
+        raise TypeError(f"{where}: expected a text (str), got {type(text).__name__}"
+                        + (": decode them first (extractor.textio.decode)" if isinstance(text, (bytes, bytearray)) else ""))
     return text, meta
+
+
+def error_record(meta: Mapping[str, Any], exc: Exception) -> Record:
+    """The record of a text that could not be processed: no mentions, and why."""
+    ddate = meta.get("document_date")
+    extra = {**meta.get("extra", {}), "error": {"type": type(exc).__name__, "message": printable(str(exc))}}
+    return Record(meta.get("doc_id"), ddate.isoformat() if ddate else None, [], extra)
 
 
 def _as_date(value: str | date | None) -> date | None:
     if value is None or isinstance(value, date):
-        return value
+        return value.date() if isinstance(value, datetime) else value
+    problem = ValueError(f"document_date must be a real day written YYYY-MM-DD, got {value!r}")
+    if not ISO_DAY.fullmatch(value):
+        raise problem
     try:
         return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"document_date must be YYYY-MM-DD, got {value!r}") from None
+    except ValueError:
+        raise problem from None
 
 
 def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None) -> Record:

@@ -1,20 +1,33 @@
 """`extractor` command line: thin wrappers over functions that return data.
 
 Exit status: 0 success, 1 some documents failed (the others were written),
-2 the command itself could not run (bad arguments, unreadable gold, ...).
+2 the command itself could not run (bad arguments, unreadable gold, an output
+locked by another job, ...), 74 an output could not be written (disk full...),
+130 interrupted (SIGINT), 143 terminated (SIGTERM).
 Errors are one line on standard error, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+from .docids import escape, printable
+from .outputs import OutputError, clashing_input, writing
 from .records import RecordError, json_schema, read_records
-from .textio import InputError, decode, read_text
+from .textio import DEFAULT_MAX_BYTES, InputError, decode, read_text
+
+EXIT_OUTPUT = 74  # sysexits.h EX_IOERR: what was written before is complete
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process the signal ended
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that `finally` blocks close the outputs."""
 
 
 class UsageError(Exception):
@@ -55,26 +68,35 @@ def check_output(output: str | None, inputs: list[Path | None]) -> None:
     if output is None:
         return
     out = Path(output)
+    shown = printable(str(out))
     if not out.parent.is_dir():
-        raise UsageError(f"{out}: folder {out.parent} does not exist")
+        raise UsageError(f"{shown}: folder {printable(str(out.parent))} does not exist")
     if out.is_dir():
-        raise UsageError(f"{out}: is a folder, expected a file")
+        raise UsageError(f"{shown}: is a folder, expected a file")
     resolved = out.resolve()
-    if any(p is not None and p.resolve() == resolved for p in inputs):
-        raise UsageError(f"{out}: output file is also an input")
+    # Names first, then files: a hard link to an input is that input.
+    if any(p is not None and p.resolve() == resolved for p in inputs) or clashing_input(out, inputs):
+        raise UsageError(f"{shown}: output file is also an input")
+
+
+def _read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"stdin: more than {max_bytes} bytes, over the limit of {max_bytes}")
+    return data
 
 
 def _read_inputs(paths: list[Path | None], document_date: str | None, errors: list[str]) -> Iterator[tuple[str, dict]]:
     for p in paths:
         try:
-            decoded = decode(sys.stdin.buffer.read(), "stdin") if p is None else read_text(p)
+            decoded = decode(_read_stdin(), "stdin") if p is None else read_text(p)
         except InputError as exc:
             print(f"extractor: skipped {exc}", file=sys.stderr)
             errors.append(str(exc))
             continue
         if decoded.notice:
             print(f"extractor: note: {decoded.notice}", file=sys.stderr)
-        yield decoded.text, {"doc_id": "stdin" if p is None else p.stem, "document_date": document_date,
+        yield decoded.text, {"doc_id": "stdin" if p is None else escape(p.stem), "document_date": document_date,
                              "extra": {"decoding": decoded.describe()}}
 
 
@@ -83,20 +105,28 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     paths = text_paths(args.paths)
     check_output(args.output, paths)
-    ids = [p.stem for p in paths if p is not None]
+    ids = [escape(p.stem) for p in paths if p is not None]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise UsageError(f"two inputs share the doc_id {dup[0]!r} (file stem)")
     extractor = Extractor()
     errors: list[str] = []
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    try:
-        for record in extractor.pipe(_read_inputs(paths, args.document_date, errors)):
-            out.write(record.to_json() + "\n")
-            out.flush()
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    where = args.output or "standard output"
+    with writing(where):
+        # Bytes, encoded here: records are UTF-8 whatever the terminal's locale.
+        out = open(args.output, "wb") if args.output else sys.stdout.buffer
+        try:
+            for record in extractor.pipe(_read_inputs(paths, args.document_date, errors)):
+                if record.error is not None:
+                    message = f"{record.doc_id}: {record.error['type']}: {record.error['message']}"
+                    print(f"extractor: failed {message}", file=sys.stderr)
+                    errors.append(message)
+                    continue
+                out.write(record.to_json().encode("utf-8") + b"\n")
+                out.flush()
+        finally:
+            if out is not sys.stdout.buffer:
+                out.close()
     return 1 if errors else 0
 
 
@@ -113,26 +143,33 @@ def _positive_int(value: str) -> int:
 
 
 def _seconds(value: str) -> float:
+    from .batch.engines import MAX_TIMEOUT
+
     try:
         s = float(value)
     except ValueError:
         s = 0.0
-    if not s > 0 or s == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
+    if not 0 < s <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+                                         f"got {value!r}")
     return s
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch.jobs import BatchError, run_batch
 
+    def note(line: str) -> None:
+        print(f"extractor: note: {line}", file=sys.stderr)
+
     try:
         summary = run_batch(args.inputs, args.output, errors=args.errors, workers=args.workers,
                             resume=args.resume, dates_from_names=args.document_date_from_name,
-                            max_bytes=args.max_bytes, timeout=args.timeout, scheduler=args.scheduler)
+                            max_bytes=args.max_bytes, timeout=args.timeout, scheduler=args.scheduler,
+                            connect_timeout=args.connect_timeout, on_note=note)
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(f"extractor: batch: {summary.line()}", file=sys.stderr)
-    return 1 if summary.errors else 0
+    return 1 if summary.errors or summary.unreadable_folders else 0
 
 
 # --- evaluate ------------------------------------------------------------------
@@ -148,7 +185,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         from .evaluation.errors import analyse, format_errors, source_texts
 
         if args.html:
-            check_output(args.html, [Path(args.gold), Path(args.pred)])
+            check_output(args.html, [Path(args.gold), Path(args.pred), args.baseline and Path(args.baseline)])
         texts = source_texts(args.gold, args.texts, [r.doc_id for r in gold])
         report = analyse(gold, pred, texts)
         if args.errors:
@@ -164,7 +201,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if args.html:
             from .evaluation.report import render
 
-            Path(args.html).write_text(render(result, report, texts), encoding="utf-8")
+            page = render(result, report, texts)
+            with writing(args.html):
+                Path(args.html).write_text(page, encoding="utf-8")
             print(f"extractor: wrote {args.html}", file=sys.stderr)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -181,10 +220,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise UsageError(f"{out}: folder {out.parent} does not exist")
-    if out.resolve() == Path(args.input).resolve():
-        raise UsageError(f"{out}: output is also the input")
+    if out.resolve() == Path(args.input).resolve() or clashing_input(out, [args.input, args.text]):
+        raise UsageError(f"{printable(str(out))}: output is also an input")
     try:
-        result = convert(args.input, args.from_format, args.to_format, out, text=args.text)
+        with writing(out):
+            result = convert(args.input, args.from_format, args.to_format, out, text=args.text)
     except ConversionError as exc:
         # Every misaligned span gets its own line, so all can be fixed in one pass.
         for problem in exc.problems:
@@ -214,8 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="issue date of the releases (default: inferred from each text)")
     p.set_defaults(func=cmd_extract)
 
-    from .batch.jobs import DEFAULT_TIMEOUT
-    from .textio import DEFAULT_MAX_BYTES
+    from .batch.jobs import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
 
     p = sub.add_parser("batch", help="extract records from many documents, in parallel and resumable")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
@@ -234,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"a document taking longer fails (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--scheduler", metavar="ADDRESS|local",
                    help="run on Dask: a scheduler address, or 'local' for a LocalCluster of --workers processes")
+    p.add_argument("--connect-timeout", type=_seconds, default=DEFAULT_CONNECT_TIMEOUT, metavar="SECONDS",
+                   help=f"how long a Dask scheduler has to answer (default: {DEFAULT_CONNECT_TIMEOUT:g})")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("evaluate", help="score predictions against gold records")
@@ -271,18 +312,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Signal handlers belong to the main thread (main() may be called from another).
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    resumable = " (run the same command with --resume to finish)" if args.command == "batch" else ""
     try:
         return args.func(args)
     except (UsageError, RecordError, InputError) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(f"extractor: error: {exc}{resumable}", file=sys.stderr)
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
-        print("extractor: interrupted", file=sys.stderr)
+        print(f"extractor: interrupted{resumable}", file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"extractor: terminated{resumable}", file=sys.stderr)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         return 0
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

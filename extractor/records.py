@@ -6,11 +6,15 @@ evaluator never has to translate between two shapes.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+
+from .docids import printable, unescape
 
 SCHEMA = "press-record/1"
 
@@ -34,10 +38,58 @@ DATE_VALUE = re.compile(
     r"|-Q[1-4]|-H[12]|-(SP|SU|FA|WI))?"
 )
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A file name is at most 255 bytes on the usual file systems; keep room for the
+# longest suffix a doc_id gets (`.meta.json`).
+MAX_NAME_BYTES = 255 - len(".meta.json")
 
 
 class RecordError(ValueError):
     """A record or gold file that breaks the contract; the message is one line."""
+
+
+def parse_json(data: str | bytes, where: str) -> Any:
+    """`json.loads` whose every failure is one RecordError line."""
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise RecordError(f"{where}: {json_problem(exc)}") from None
+
+
+def json_problem(exc: ValueError | RecursionError) -> str:
+    """What `json.loads` could not do: invalid JSON, bytes that are not UTF-8, nesting too
+    deep for the parser, an integer too long to convert."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, RecursionError):
+        return "JSON nested too deeply to read"
+    return f"unreadable JSON value ({printable(str(exc))[:80]})"
+
+
+def is_iso_day(value: Any) -> bool:
+    """A real calendar day written YYYY-MM-DD.
+
+    >>> is_iso_day("2025-06-12"), is_iso_day("2025-13-45"), is_iso_day("2025-6-12")
+    (True, False, False)
+    """
+    if not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _unicode(value: str, where: str, what: str) -> str:
+    # A lone surrogate (a JSON "\ud800") is no character: no UTF-8 output can hold it.
+    bad = _SURROGATE.search(value)
+    if bad:
+        raise RecordError(f"{where}: {what} holds a lone surrogate (U+{ord(bad.group()):04X}) at {bad.start()}, "
+                          "not valid Unicode")
+    return value
 
 
 @dataclass
@@ -80,6 +132,11 @@ class Record:
 
     def of(self, label: str) -> list[Mention]:
         return [m for m in self.mentions if m.label == label]
+
+    @property
+    def error(self) -> dict[str, str] | None:
+        """Why the text could not be processed (`{"type", "message"}`, from Extractor.pipe), or None."""
+        return self.extra.get("error")
 
     @property
     def organizations(self) -> list[Mention]:
@@ -128,9 +185,11 @@ class Record:
         doc_id = data.get("doc_id")
         if doc_id is not None and not isinstance(doc_id, str):
             raise RecordError(f"{where}: doc_id must be a string or null")
+        if doc_id is not None:
+            _unicode(doc_id, where, "doc_id")
         ddate = data.get("document_date")
-        if ddate is not None and not (isinstance(ddate, str) and ISO_DAY.fullmatch(ddate)):
-            raise RecordError(f"{where}: document_date {ddate!r} is not YYYY-MM-DD or null")
+        if ddate is not None and not is_iso_day(ddate):
+            raise RecordError(f"{where}: document_date {ddate!r} is not a real day written YYYY-MM-DD, nor null")
         mentions = []
         for name, label in LISTS.items():
             items = data.get(name, [])
@@ -167,6 +226,7 @@ def _mention_from_dict(item: Any, label: str, where: str) -> Mention:
     text, start, end = item["text"], item["start"], item["end"]
     if not isinstance(text, str):
         raise RecordError(f"{where}: text must be a string")
+    _unicode(text, where, "text")
     if not (type(start) is int and type(end) is int) or not 0 <= start <= end:
         raise RecordError(f"{where} {text!r}: start/end must be integers with 0 <= start <= end, got {start!r}, {end!r}")
     if end - start != len(text):
@@ -215,7 +275,8 @@ def _is_decimal(s: str) -> bool:
 # --- files -----------------------------------------------------------------
 
 def file_stem(doc_id: str | None, where: str = "record") -> str:
-    """A doc_id about to name a file in an output folder: refuse any that would leave it.
+    """The file name (without suffix) a doc_id names in a folder (see `docids`): refuse any
+    that would leave the folder, or that no file system can hold.
 
     >>> file_stem("001_region")
     '001_region'
@@ -223,9 +284,18 @@ def file_stem(doc_id: str | None, where: str = "record") -> str:
     Traceback (most recent call last):
     extractor.records.RecordError: record: doc_id '../../etc/passwd' cannot name a file (path separator, NUL or leading dot)
     """
-    if doc_id is None or not doc_id or doc_id.startswith(".") or any(ch in doc_id for ch in "/\\\x00"):
-        raise RecordError(f"{where}: doc_id {doc_id!r} cannot name a file (path separator, NUL or leading dot)")
-    return doc_id
+    name = unescape(doc_id) if isinstance(doc_id, str) else ""
+    if not name or name.startswith(".") or any(ch in name for ch in "/\\\x00"):
+        raise RecordError(f"{where}: doc_id {printable(str(doc_id))!r} cannot name a file "
+                          "(path separator, NUL or leading dot)")
+    try:
+        size = len(os.fsencode(name))
+    except UnicodeEncodeError:
+        raise RecordError(f"{where}: doc_id {printable(name)!r} holds a lone surrogate; it cannot name a file") from None
+    if size > MAX_NAME_BYTES:
+        raise RecordError(f"{where}: doc_id {printable(name[:30])!r}... is {size} bytes long; "
+                          f"a file name holds at most {MAX_NAME_BYTES}")
+    return name
 
 
 def read_records(path: str | Path, texts: str | Path | None = None) -> list[Record]:
@@ -233,14 +303,16 @@ def read_records(path: str | Path, texts: str | Path | None = None) -> list[Reco
 
     With `texts` (a folder of DOC_ID.txt), each record's offsets are checked against
     its source; a folder named `gold` next to `press_releases` finds its texts itself.
+    A doc_id names a text file there only if it could name a file in an output
+    folder (`file_stem`): an absolute doc_id or one with `..` reads nothing outside.
     """
     path = Path(path)
     if not path.exists():
-        raise RecordError(f"{path}: no such file or folder")
+        raise RecordError(f"{printable(str(path))}: no such file or folder")
     if path.is_dir():
         files = sorted(path.glob("*.json"))
         if not files:
-            raise RecordError(f"{path}: folder holds no .json records")
+            raise RecordError(f"{printable(str(path))}: folder holds no .json records")
         pairs = [_read_json_file(f) for f in files]
         if texts is None and (path.parent / "press_releases").is_dir():
             texts = path.parent / "press_releases"
@@ -257,25 +329,32 @@ def read_records(path: str | Path, texts: str | Path | None = None) -> list[Reco
         if texts is not None:
             from .textio import read_text  # local: records stay importable without the decoder
 
-            tpath = Path(texts) / f"{rec.doc_id}.txt"
+            tpath = Path(texts) / f"{file_stem(rec.doc_id, where)}.txt"
             if tpath.exists():
                 source = read_text(tpath).text
         rec.check(source, where)
     return [rec for rec, _ in pairs]
 
 
-def _read_json_file(path: Path) -> tuple[Record, str]:
-    where = str(path)
+def read_file_bytes(path: Path) -> bytes:
+    """A regular file's bytes; a FIFO, a device or an unreadable file is one RecordError line."""
+    from .textio import InputError, read_bytes
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise RecordError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise RecordError(f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    rec = Record.from_dict(data, where)
+        return read_bytes(path)
+    except InputError as exc:
+        raise RecordError(str(exc)) from None
+
+
+def _read_json_file(path: Path) -> tuple[Record, str]:
+    from .docids import escape
+
+    where = printable(str(path))
+    rec = Record.from_dict(parse_json(read_file_bytes(path), where), where)
+    stem = escape(path.stem)
     if rec.doc_id is None:
-        rec.doc_id = path.stem
-    elif rec.doc_id != path.stem:
+        rec.doc_id = stem
+    elif rec.doc_id != stem:
         raise RecordError(f"{where}: doc_id {rec.doc_id!r} does not match the file name")
     return rec, where
 
@@ -287,22 +366,29 @@ def iter_jsonl(path: str | Path) -> Iterator[Record]:
 
 def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
     """The JSON value of each non-blank line of a JSONL file, with its `FILE:LINE`."""
+    from .textio import InputError, open_regular
+
+    shown = printable(str(path))
     try:
-        fh = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
+        fh = open_regular(path)
+    except InputError as exc:
+        raise RecordError(str(exc)) from None
     with fh:
-        lineno = 0
-        try:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield json.loads(line), f"{path}:{lineno}"
-                except json.JSONDecodeError as exc:
-                    raise RecordError(f"{path}:{lineno}: invalid JSON at column {exc.colno}: {exc.msg}") from None
-        except UnicodeDecodeError as exc:
-            raise RecordError(f"{path}:{lineno + 1}: not UTF-8 ({exc.reason})") from None
+        for lineno, raw in enumerate(fh, 1):
+            where = f"{shown}:{lineno}"
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RecordError(f"{where}: not UTF-8 ({exc.reason})") from None
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RecordError(f"{where}: invalid JSON at column {exc.colno}: {exc.msg}") from None
+            except (ValueError, RecursionError) as exc:
+                raise RecordError(f"{where}: {json_problem(exc)}") from None
+            yield data, where
 
 
 def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:

@@ -7,8 +7,13 @@ the `\\r`.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+
+from .docids import printable
 
 # A release larger than this is almost surely not a press release (a dump, a log).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -107,19 +112,59 @@ def _checked(text: str, where: str) -> str:
     return text
 
 
-def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
-    path = Path(path)
+def open_regular(path: str | Path) -> BinaryIO:
+    """Open a file for reading, or say in one line why not.
+
+    Only regular files are read: a FIFO blocks until someone writes to it and a
+    character device (`/dev/zero`) may never end, whatever `st_size` says.
+    """
+    where = printable(str(path))
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: {size} bytes, over the limit of {max_bytes}")
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{where}: no such file") from None
     except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
+        raise InputError(f"{where}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return decode(data, str(path))
+        raise InputError(f"{where}: cannot read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"{where}: is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{where}: not a regular file ({_kind(mode)}); only regular files are read")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def read_bytes(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file; more than `max_bytes` is an InputError (the limit
+    holds for what is read, not for what `st_size` claims)."""
+    where = printable(str(path))
+    with open_regular(path) as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if max_bytes is not None and size > max_bytes:
+                raise InputError(f"{where}: {size} bytes, over the limit of {max_bytes}")
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"{where}: cannot read ({exc.strerror or exc})") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(f"{where}: more than {max_bytes} bytes, over the limit of {max_bytes}")
+    return data
+
+
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    return decode(read_bytes(path, max_bytes), printable(str(path)))

@@ -34,3 +34,22 @@ def seed_gold():
 def seed_record(extractor, seed_text):
     """The extractor's record for the seed, with no document date given."""
     return extractor.extract(seed_text, doc_id=SEED_ID)
+
+
+def laureates(n_chars: int, seed: int = 7) -> str:
+    """A list of prize winners: many distinct organisations, each with its acronym
+    defined and used again — the shape that made canonical-name grouping quadratic."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "ver", "tan", "dor", "zen", "qui", "bra", "nel", "sto", "fil", "gor", "pel"]
+    heads = ["Institut", "Agence", "Laboratoire", "Centre", "Association", "Groupe", "Fondation", "Société"]
+    lines, size = ["Palmarès 2025 : les lauréats de l'appel à projets.", ""], 0
+    while size < n_chars:
+        words = ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize() for _ in range(3)]
+        name = f"{rng.choice(heads)} {' '.join(words)}"
+        acronym = "".join(w[0] for w in name.split()).upper()
+        line = f"- {name} ({acronym}), à Lyon, reçoit {rng.randint(10, 900)} 000 € ; {acronym} recrutera."
+        lines.append(line)
+        size += len(line) + 1
+    return "\n".join(lines)[:n_chars]

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from extractor.batch.jobs import BatchError, Progress, completed_ids, run_batch, scan_inputs
-from extractor.batch.engines import process_pool
+from extractor.batch.pool import process_pool
 from extractor.longtext import split_text
 from extractor.records import Record
 

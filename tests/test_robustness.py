@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, laureates
 from extractor.api import _without_overlaps
 from extractor.records import Mention
 from extractor.tokenizer import GuardedTokenizer
@@ -58,6 +58,13 @@ def test_time_grows_linearly_with_the_input(extractor, name):
     ratio = times[1] / max(times[0], 1e-3)
     # 4x the input: about 4x the time if linear, 16x if quadratic.
     assert ratio < 8, f"{name}: {times[0]:.3f}s -> {times[1]:.3f}s (x{ratio:.1f}) for 4x the input"
+
+
+def test_a_long_list_of_organisations_with_acronyms_takes_linear_time(extractor):
+    small, large = 10_000, 40_000
+    times = [_seconds(extractor, laureates(n)) for n in (small, large)]
+    ratio = times[1] / max(times[0], 1e-3)
+    assert ratio < 8, f"laureates: {times[0]:.3f}s -> {times[1]:.3f}s (x{ratio:.1f}) for 4x the input"
 
 
 def test_overlap_arbitration_prefers_specific_kinds_then_longer_spans():

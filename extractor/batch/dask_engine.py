@@ -4,9 +4,14 @@ Each worker process loads the pipeline once (a worker plugin does it as the
 worker joins); tasks are the same plain dicts as the local engines', so only
 texts and JSON lines travel. The client keeps a bounded window of submitted
 documents and tops it up as results come back.
+
+A scheduler address is tried before the client is made, within the connect
+timeout: a server that accepts connections and never answers, or that speaks
+another protocol, is one line, not a hang or a traceback.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -16,6 +21,7 @@ from itertools import islice
 from typing import Iterator
 
 from distributed import Client, LocalCluster, as_completed
+from distributed.comm import connect
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from .engines import EngineError, Result, Task, extract_task, failure
@@ -41,17 +47,45 @@ def run_on_worker(task: Task, timeout: float | None) -> Result:
     extractor, lock = _process_pipeline()
     with lock:
         started = time.perf_counter()
-        result = extract_task(extractor, task)
+        # The limit is enforced here, in the worker's thread (see engines.time_limit).
+        result = extract_task(extractor, task, timeout)
         took = time.perf_counter() - started
-    # A thread cannot be interrupted, so on Dask the limit is checked once the
-    # document is done: its record is dropped and it is reported like a timeout.
+    # A long call into C cannot be interrupted: a document that overran inside one
+    # has its record dropped and is reported like a timeout.
     if timeout and took > timeout and "record" in result:
         return failure(task, "timeout", f"extraction took {took:.1f} s, more than {timeout:g} s")
     return result
 
 
+async def _identity(address: str, timeout: float) -> dict:
+    comm = await connect(address, timeout=timeout)
+    try:
+        await comm.write({"op": "identity"})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
+def check_scheduler(address: str, timeout: float) -> None:
+    """EngineError unless a Dask scheduler answers at `address` within `timeout` seconds."""
+    problem = None
+    try:
+        reply = asyncio.run(asyncio.wait_for(_identity(address, timeout), timeout))
+    except (TimeoutError, asyncio.TimeoutError):
+        problem = f"no answer within {timeout:g} s"
+    except (OSError, ValueError) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # another protocol: whatever the Dask parser makes of its bytes
+        problem = f"it does not speak the Dask protocol ({type(exc).__name__})"
+    else:
+        if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+            problem = "it answers, but is not a Dask scheduler"
+    if problem:
+        raise EngineError(f"cannot connect to the Dask scheduler at {address}: {problem}")
+
+
 @contextmanager
-def _client(scheduler: str, workers: int) -> Iterator[Client]:
+def _client(scheduler: str, workers: int, connect_timeout: float) -> Iterator[Client]:
     if scheduler == "local":
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR)
@@ -61,16 +95,18 @@ def _client(scheduler: str, workers: int) -> Iterator[Client]:
         finally:
             cluster.close()
         return
+    check_scheduler(scheduler, connect_timeout)
     try:
-        client = Client(scheduler, timeout="20s")
+        client = Client(scheduler, timeout=f"{connect_timeout}s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise EngineError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
     with client:
         yield client
 
 
-def dask_engine(tasks: Iterator[Task], scheduler: str, workers: int, timeout: float | None) -> Iterator[Result]:
-    with _client(scheduler, workers) as client:
+def dask_engine(tasks: Iterator[Task], scheduler: str, workers: int, timeout: float | None,
+                connect_timeout: float = 20.0) -> Iterator[Result]:
+    with _client(scheduler, workers, connect_timeout) as client:
         client.register_plugin(LoadPipeline())
         threads = sum(client.nthreads().values())
         if not threads:

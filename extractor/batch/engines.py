@@ -1,5 +1,5 @@
-"""Where a batch job's documents are extracted: this process, or a pool of worker
-processes this module controls.
+"""Where a batch job's documents are extracted: this process (here), a pool of
+worker processes (pool.py) or Dask (dask_engine.py).
 
 An engine takes an iterator of tasks and yields one result per task, in any
 order. Tasks and results are plain dicts of strings, so only texts and JSON
@@ -14,21 +14,22 @@ memory stays bounded whatever the size of the job.
 """
 from __future__ import annotations
 
-import multiprocessing
+import ctypes
 import signal
 import threading
-import time
 from contextlib import contextmanager
-from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from typing import Any, Iterator
 
 Task = dict[str, Any]
 Result = dict[str, Any]
 
+# The per-document limit must fit the clocks it is given to (setitimer, lock and
+# selector timeouts overflow near 10^10 s); a week is more than any document needs.
+MAX_TIMEOUT = 7 * 24 * 3600.0
+
 
 class EngineError(RuntimeError):
-    """The job as a whole cannot go on (e.g. a worker cannot load the pipeline)."""
+    """The job as a whole cannot go on (e.g. workers cannot load the pipeline)."""
 
 
 def failure(task: Task, stage: str, reason: str) -> Result:
@@ -39,12 +40,14 @@ def extract_task(extractor, task: Task, timeout: float | None = None) -> Result:
     """Extract one task's record; any failure becomes an error result, never an exception."""
     meta = {"doc_id": task["doc_id"], "document_date": task.get("document_date"), "extra": task.get("extra")}
     try:
-        with _time_limit(timeout):
+        with time_limit(timeout):
             record = next(extractor.pipe([(task["text"], meta)]))
     except _Timeout:
         return failure(task, "timeout", f"extraction took more than {timeout:g} s")
     except Exception as exc:  # one bad document must not stop the job: it becomes an error line
         return failure(task, "extract", f"{type(exc).__name__}: {exc}")
+    if record.error is not None:  # Extractor.pipe reports a text's failure in its record
+        return failure(task, "extract", f"{record.error['type']}: {record.error['message']}")
     return {"doc_id": task["doc_id"], "path": task.get("path"), "record": record.to_json()}
 
 
@@ -54,18 +57,26 @@ class _Timeout(BaseException):
 
 
 @contextmanager
-def _time_limit(seconds: float | None):
-    """Interrupt the block after `seconds` with SIGALRM.
+def time_limit(seconds: float | None):
+    """Interrupt the block with _Timeout after `seconds` (None or 0: no limit).
 
-    Only in the main thread of a process with SIGALRM (Unix); elsewhere the block
-    runs unbounded. Python code is interrupted at once, a long call into C only
-    when it returns: the worker pool's hard limit (killing the process) covers that.
+    In a process's main thread a SIGALRM timer does it; in any other thread (a
+    Dask worker's) the exception is raised in the thread by the interpreter.
+    Either way Python code is interrupted at once, a long call into C only when
+    it returns: the process pool's hard limit (killing the worker) covers that.
     """
-    usable = seconds and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not seconds:
         yield
-        return
+    elif hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread():
+        with _alarm(seconds):
+            yield
+    else:
+        with _thread_alarm(seconds):
+            yield
 
+
+@contextmanager
+def _alarm(seconds: float):
     def expire(signum, frame):
         raise _Timeout()
 
@@ -76,6 +87,33 @@ def _time_limit(seconds: float | None):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _thread_alarm(seconds: float):
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_Timeout))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["fired"]:
+                # The exception may still be pending (the block ended just as the
+                # timer fired): clear it so that it cannot land in the caller's code.
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
 
 
 # --- this process ---------------------------------------------------------------
@@ -90,138 +128,3 @@ def in_process(tasks: Iterator[Task], timeout: float | None, extractor=None) -> 
             raise EngineError(f"cannot load the pipeline: {type(exc).__name__}: {exc}") from exc
     for task in tasks:
         yield extract_task(extractor, task, timeout)
-
-
-# --- a pool of worker processes ---------------------------------------------------
-
-# spawn, not fork: a fresh interpreter per worker, safe whatever threads the parent
-# runs (a Dask client, a test runner), and the same behaviour on every platform.
-_CONTEXT = multiprocessing.get_context("spawn")
-
-
-def _worker_main(conn: Connection) -> None:
-    # The parent decides what an interrupt stops; it then ends the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from ..api import Extractor
-
-    try:
-        extractor = Extractor()
-    except Exception as exc:  # reported to the parent, which stops the job with this message
-        conn.send({"fatal": f"{type(exc).__name__}: {exc}"})
-        return
-    conn.send({"ready": True})
-    while True:
-        try:
-            task = conn.recv()
-        except EOFError:  # the parent is gone (killed): nobody wants the rest
-            return
-        if task is None:
-            return
-        result = extract_task(extractor, task)
-        try:
-            conn.send(result)
-        except (BrokenPipeError, ConnectionResetError):
-            return
-
-
-@dataclass
-class _Worker:
-    process: Any
-    conn: Connection
-    ready: bool = False
-    task: Task | None = None
-    deadline: float | None = None
-
-    @classmethod
-    def start(cls) -> "_Worker":
-        parent_end, child_end = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=_worker_main, args=(child_end,), name="extractor-worker", daemon=True)
-        process.start()
-        child_end.close()
-        return cls(process, parent_end)
-
-    def assign(self, task: Task, timeout: float | None) -> None:
-        self.conn.send(task)
-        self.task = task
-        # The clock starts when the worker gets the text, never while it loads the model.
-        self.deadline = time.monotonic() + timeout if timeout else None
-
-    def stop(self, grace: float = 2.0) -> None:
-        try:
-            self.conn.send(None)
-        except OSError:  # already gone: nothing to tell it
-            pass
-        self.process.join(grace)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join()
-        self.conn.close()
-
-
-def process_pool(tasks: Iterator[Task], workers: int, timeout: float | None) -> Iterator[Result]:
-    """Results from `workers` processes, each with its own pipeline and one document at a time.
-
-    The per-document limit is enforced from outside: a worker over its deadline is
-    killed and replaced, so even a document stuck in C code cannot hang the job.
-    """
-    pool = [_Worker.start() for _ in range(workers)]
-    pending = iter(tasks)
-    exhausted = False
-    try:
-        while True:
-            for w in pool:
-                if w.ready and w.task is None and not exhausted:
-                    task = next(pending, None)
-                    if task is None:
-                        exhausted = True
-                    else:
-                        w.assign(task, timeout)
-            if exhausted and all(w.task is None for w in pool):
-                return
-            deadlines = [w.deadline for w in pool if w.deadline is not None]
-            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            readable = set(wait([w.conn for w in pool], timeout=wait_for))
-            for i, w in enumerate(pool):
-                if w.conn in readable:
-                    result = _receive(w)
-                    if result is None:
-                        continue
-                    if result.get("stage") == "worker":
-                        pool[i] = _Worker.start()
-                    yield result
-            now = time.monotonic()
-            for i, w in enumerate(pool):
-                if w.deadline is not None and now >= w.deadline:
-                    task = w.task
-                    w.kill()
-                    pool[i] = _Worker.start()
-                    yield failure(task, "timeout", f"extraction took more than {timeout:g} s (worker restarted)")
-    finally:
-        for w in pool:
-            w.stop()
-
-
-def _receive(w: _Worker) -> Result | None:
-    """The worker's next message as a result, or None for a status message."""
-    try:
-        msg = w.conn.recv()
-    except (EOFError, ConnectionResetError):
-        w.process.join(5)
-        code = w.process.exitcode
-        if w.task is None:
-            raise EngineError(f"a worker process died while loading the pipeline (exit code {code})") from None
-        task, w.task, w.deadline = w.task, None, None
-        w.conn.close()
-        return failure(task, "worker", f"the worker process died on this document (exit code {code})")
-    if "fatal" in msg:
-        raise EngineError(f"a worker could not load the pipeline: {msg['fatal']}")
-    if msg.get("ready"):
-        w.ready = True
-        return None
-    w.task, w.deadline = None, None
-    return msg

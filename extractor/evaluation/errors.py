@@ -310,7 +310,7 @@ def _error_line(e: MentionError) -> str:
 def source_texts(gold: str | Path, texts: str | Path | None, doc_ids: Iterable[str]) -> dict[str, str]:
     """Texts of the gold documents, for context: the `texts` folder, or press_releases/
     beside a gold folder (as read_records finds it); none when neither exists."""
-    from ..records import RecordError
+    from ..records import RecordError, file_stem
     from ..textio import read_text
 
     if texts is not None:
@@ -323,7 +323,8 @@ def source_texts(gold: str | Path, texts: str | Path | None, doc_ids: Iterable[s
             return {}
     out = {}
     for doc_id in doc_ids:
-        f = folder / f"{doc_id}.txt"
+        # The same guard as for a file written from a doc_id: nothing outside the folder.
+        f = folder / f"{file_stem(doc_id, 'gold')}.txt"
         if f.exists():
             out[doc_id] = read_text(f).text
     return out

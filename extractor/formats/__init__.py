@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..records import RecordError
+from ..records import RecordError, read_file_bytes
 from . import brat, doccano, docbin, labelstudio, record
 from .common import ConversionError, Document, misaligned, text_lookup
 
@@ -63,14 +63,16 @@ def guess_format(path: str | Path) -> str:
 
 
 def _first_value(path: Path, suffix: str):
+    """The file's first JSON value, or None when it has none that parses (it is then
+    no format we can guess, and reading it with --from says what is wrong)."""
     try:
-        with path.open(encoding="utf-8") as fh:
-            if suffix == ".json":
-                return json.load(fh)
-            for line in fh:
-                if line.strip():
-                    return json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = read_file_bytes(path).decode("utf-8")
+        if suffix == ".json":
+            return json.loads(data)
+        for line in data.splitlines():
+            if line.strip():
+                return json.loads(line)
+    except (ValueError, RecursionError):  # invalid JSON or UTF-8, too deep, too long a number
         return None
     return None
 

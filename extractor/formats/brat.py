@@ -13,7 +13,8 @@ import json
 import re
 from pathlib import Path
 
-from ..records import RecordError, file_stem
+from ..docids import escape, printable
+from ..records import RecordError, file_stem, parse_json, read_file_bytes
 from ..textio import read_text
 from .common import (ConversionError, Document, TextLookup, check_span, decode_notes, encode_notes,
                      record_from_mentions)
@@ -43,7 +44,7 @@ def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
 
 
 def _read_one(ann: Path, texts: TextLookup, problems: list[str]) -> Document | None:
-    doc_id = ann.stem
+    doc_id = escape(ann.stem)
     txt = ann.with_suffix(".txt")
     text = read_text(txt).text if txt.exists() else texts(doc_id)
     if text is None:
@@ -52,7 +53,7 @@ def _read_one(ann: Path, texts: TextLookup, problems: list[str]) -> Document | N
     notes: dict[str, list[str]] = {}
     # Split on LF only: str.splitlines would also break at characters such as U+2028
     # that may sit inside a span's text.
-    for lineno, line in enumerate(ann.read_text(encoding="utf-8").split("\n"), 1):
+    for lineno, line in enumerate(_side_text(ann).split("\n"), 1):
         line = line.removesuffix("\r")
         where = f"{ann}:{lineno}"
         if not line.strip():
@@ -85,10 +86,10 @@ def _read_one(ann: Path, texts: TextLookup, problems: list[str]) -> Document | N
             problems.append(f"{ann}: AnnotatorNotes for {tid}, which is not a usable T annotation")
             continue
         spans[tid].update(decode_notes(" ".join(parts), f"{ann}: {tid}"))
-    meta_path = ann.with_name(f"{doc_id}.meta.json")
-    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    meta_path = ann.with_name(f"{ann.stem}.meta.json")
+    meta = parse_json(read_file_bytes(meta_path), printable(str(meta_path))) if meta_path.exists() else {}
     if not isinstance(meta, dict):
-        raise RecordError(f"{meta_path}: expected a JSON object")
+        raise RecordError(f"{printable(str(meta_path))}: expected a JSON object")
     meta.pop("doc_id", None)
     ddate = meta.pop("document_date", None)
     if problems:
@@ -96,6 +97,13 @@ def _read_one(ann: Path, texts: TextLookup, problems: list[str]) -> Document | N
     record = record_from_mentions(doc_id, ddate, list(spans.values()), meta, str(ann))
     record.check(text, str(ann))
     return Document(record, text)
+
+
+def _side_text(path: Path) -> str:
+    try:
+        return read_file_bytes(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"{printable(str(path))}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
 def _flat(s: str) -> str:

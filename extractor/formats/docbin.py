@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..records import RecordError
+from ..docids import escape
+from ..records import RecordError, read_file_bytes
 from .common import ConversionError, Document, TextLookup, record_from_mentions
 
 NAME = "docbin"
@@ -37,14 +38,14 @@ def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
     from spacy.tokens import DocBin
 
     try:
-        docbin = DocBin().from_bytes(path.read_bytes())
+        docbin = DocBin().from_bytes(read_file_bytes(path))
     except (ValueError, KeyError, TypeError) as exc:
         raise RecordError(f"{path}: not a spaCy DocBin ({type(exc).__name__})") from None
     docs = []
     for i, doc in enumerate(docbin.get_docs(spacy.blank("fr").vocab)):
         where = f"{path}: doc {i}"
         meta = dict(doc.user_data.get(KEY) or {})
-        doc_id = meta.pop("doc_id", None) or f"{path.stem}-{i}"
+        doc_id = meta.pop("doc_id", None) or escape(f"{path.stem}-{i}")
         ddate = meta.pop("document_date", None)
         spans = doc.spans[KEY] if KEY in doc.spans else doc.ents
         mentions = []

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..docids import escape
 from ..records import RecordError, json_lines
 from .common import ConversionError, Document, TextLookup, check_span, record_from_mentions
 
@@ -29,7 +30,7 @@ def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
             notes.append(f"{where}: Prodigy answer {data['answer']!r}, skipped")
             continue
         lineno = where.rsplit(":", 1)[1]
-        doc = _read_line(data, f"{path.stem}-{lineno}", where, problems)
+        doc = _read_line(data, escape(f"{path.stem}-{lineno}"), where, problems)
         if doc is not None:
             docs.append(doc)
     if problems:

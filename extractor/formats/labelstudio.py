@@ -22,7 +22,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..records import RecordError
+from ..docids import printable
+from ..records import RecordError, parse_json, read_file_bytes
 from .common import (ConversionError, Document, TextLookup, check_span, decode_notes, encode_notes,
                      record_from_mentions, utf16_to_codepoints)
 
@@ -32,10 +33,7 @@ FROM_LABELS, FROM_NOTES, TO_NAME = "label", "norm", "text"
 
 
 def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RecordError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    tasks = parse_json(read_file_bytes(path), printable(str(path)))
     if not isinstance(tasks, list):
         raise RecordError(f"{path}: expected the list of tasks of a Label Studio JSON export")
     docs, problems = [], []

@@ -102,13 +102,8 @@ def canonical_names(candidates: list[Candidate]) -> list[str]:
         abbreviation = c.parts.get("abbreviation")
         if abbreviation and key(abbreviation) in parent:
             union(k, key(abbreviation))
-    distinct = list(first_seen)
-    for short in distinct:
-        words = short.split()
-        expansions = [long for long in distinct if len(long.split()) > len(words) and _expands(short, long, candidates, first_seen)]
-        # `CCI` next to both `CCI Occitanie` and `CCI Paris` stays its own name.
-        if len(expansions) == 1:
-            union(expansions[0], short)
+    for short, long in _expansions(list(first_seen), candidates, first_seen):
+        union(long, short)
     groups: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
         groups.setdefault(find(k), []).append(i)
@@ -120,15 +115,43 @@ def canonical_names(candidates: list[Candidate]) -> list[str]:
     return names
 
 
-def _expands(short: str, long: str, candidates: list[Candidate], first_seen: dict[str, int]) -> bool:
-    words, long_words = short.split(), long.split()
-    # A short form written after the full name: `Néréide` after `Néréide Analytics`.
-    if long_words[: len(words)] == words and first_seen[long] < first_seen[short] and words[0] not in HEAD_WORDS:
-        return True
-    # An acronym spelled by a longer name's initials: `CRTL Occitanie` for `Comité régional du tourisme...`.
-    acronym = words[0]
-    written = candidates[first_seen[short]].text.split()[0]
-    return len(acronym) >= 3 and _is_all_caps(written) and _initials(long).startswith(acronym)
+def _expansions(distinct: list[str], candidates: list[Candidate],
+                first_seen: dict[str, int]) -> list[tuple[str, str]]:
+    """(short, long) for every name that is a short form of exactly one longer name.
+
+    Longer names are indexed by what a short form can share with them: their leading
+    words (`Néréide` for `Néréide Analytics`) and the leading letters of their
+    initials (`CRTL` for `Comité régional du tourisme et des loisirs`), so each name
+    looks up its expansions instead of trying every other name: a document naming
+    hundreds of organisations stays linear.
+    """
+    by_prefix: dict[str, list[str]] = {}
+    by_initials: dict[str, list[str]] = {}
+    for long in distinct:
+        words = long.split()
+        for n in range(1, len(words)):
+            by_prefix.setdefault(" ".join(words[:n]), []).append(long)
+        initials = _initials(long)
+        for n in range(3, len(initials) + 1):
+            by_initials.setdefault(initials[:n], []).append(long)
+    links = []
+    for short in distinct:
+        words = short.split()
+        if not words:
+            continue
+        found: set[str] = set()
+        # A short form written after the full name: `Néréide` after `Néréide Analytics`.
+        if words[0] not in HEAD_WORDS:
+            found.update(long for long in by_prefix.get(short, ()) if first_seen[long] < first_seen[short])
+        # An acronym spelled by a longer name's initials: `CRTL Occitanie` for `Comité régional du tourisme...`.
+        acronym = words[0]
+        written = candidates[first_seen[short]].text.split()[0]
+        if len(acronym) >= 3 and _is_all_caps(written):
+            found.update(long for long in by_initials.get(acronym, ()) if len(long.split()) > len(words))
+        # `CCI` next to both `CCI Occitanie` and `CCI Paris` stays its own name.
+        if len(found) == 1:
+            links.append((short, found.pop()))
+    return links
 
 
 def _pick_name(members: list[Candidate]) -> str:
