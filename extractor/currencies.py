@@ -31,6 +31,22 @@ class Unit:
     by_country: Mapping[str, str] = field(default_factory=dict)
     family: str | None = None
     needs_scale: bool = False
+    # A noun spelled like the currency word but masculine (`livres`, books): the
+    # endings of a masculine plural agreeing with it, and words that only look so.
+    homonym_endings: tuple[str, ...] = ()
+    homonym_except: frozenset[str] = frozenset()
+
+    def agrees_with_homonym(self, next_word: str) -> bool:
+        """Whether the word after this currency word shows it is the homonym noun.
+
+        >>> livres = lookup("livres")
+        >>> livres.agrees_with_homonym("vendus"), livres.agrees_with_homonym("plus"), livres.agrees_with_homonym("investies")
+        (True, False, False)
+        """
+        if not self.homonym_endings:
+            return False
+        word = next_word.lower()
+        return word.endswith(self.homonym_endings) and word not in self.homonym_except
 
     @property
     def bare(self) -> bool:
@@ -73,7 +89,12 @@ def _unit(row: dict) -> Unit:
         raise LexiconError(f"{_FILE}: {iso} divisor must be a decimal string") from None
     if divisor <= 0:
         raise LexiconError(f"{_FILE}: {iso} divisor must be positive")
-    return Unit(iso, divisor, dict(countries), row.get("family"), bool(row.get("needs_scale", False)))
+    homonym = row.get("homonym_after", {})
+    if not isinstance(homonym, dict):
+        raise LexiconError(f"{_FILE}: {iso} homonym_after must be an object")
+    endings, exceptions = (_strings({"iso": iso, **homonym}, key) for key in ("endings", "except"))
+    return Unit(iso, divisor, dict(countries), row.get("family"), bool(row.get("needs_scale", False)),
+                tuple(endings), frozenset(e.lower() for e in exceptions))
 
 
 @cache
@@ -150,16 +171,28 @@ def named_in(units: list[Unit]) -> dict[str, str]:
 
 
 def pattern_pieces() -> dict[str, str]:
-    """Regex alternations of every written form, longest first, for the detector."""
-    from .numbers import alternation
+    """Regex alternations of every written form, longest first, for the detector.
+
+    `words` and `scale_words` may follow any number; `digit_words` start with a
+    number word (`cents`) and may follow only digits, since `trois cents` is a
+    number. `subunit_words` are the words of units with a divisor (`centimes`).
+    """
+    from .numbers import alternation, is_number_word
 
     t = table()
-    plain_words = [w for w, u in t.words.items() if not u.needs_scale]
-    scale_words = [w for w, u in t.words.items() if u.needs_scale]
-    # Words are folded to lower case in the table; the detector matches them in any case.
+
+    def forms(keep) -> str:
+        # Words are folded to lower case in the table; the detector matches them in any case.
+        return alternation(w for w, u in t.words.items() if keep(w, u)).replace("'", "['’]")
+
+    def numeric(word: str) -> bool:
+        return is_number_word(word.replace("'", " ").replace("-", " ").split()[0])
+
     return {
         "symbols": alternation(t.symbols),
         "codes": alternation(t.codes),
-        "words": alternation(plain_words).replace("'", "['’]"),
-        "scale_words": alternation(scale_words).replace("'", "['’]"),
+        "words": forms(lambda w, u: not u.needs_scale and not numeric(w)),
+        "scale_words": forms(lambda w, u: u.needs_scale),
+        "digit_words": forms(lambda w, u: not u.needs_scale and numeric(w)),
+        "subunit_words": forms(lambda w, u: u.divisor != 1),
     }

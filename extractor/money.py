@@ -40,24 +40,50 @@ def pattern() -> re.Pattern[str]:
     scale = rf"(?:{scale_word}|{abbr})"
     prefixed_scale = rf"(?:{scale_word}|(?:{numbers.alternation(sc.abbreviations + sc.after_currency)})(?![\w]))"
     of = rf"(?:(?i:de){SP}{{1,2}}|(?i:d)['’]{SP}?)"
+    # `cents` after `trois` is part of the number (`trois cents`): after digits only.
+    digit_word = rf"(?(wnum)(?!)|(?(hwords)(?!)|(?:{cur['digit_words']})))"
     currency_after = (
         rf"(?:(?:{SP}{{1,2}}{of}|{SP}{{0,2}})(?P<cur>{symbol}|{code})"
-        rf"|{SP}{{1,2}}{of}?(?P<curw>(?i:{cur['words']}|{cur['scale_words']}))(?![\w]))"
+        rf"|{SP}{{1,2}}{of}?(?P<curw>(?i:{cur['words']}|{cur['scale_words']}|{digit_word}))(?![\w]))"
     )
     range_sep = rf"(?:-|{SP}?–{SP}?|{SP}{{1,2}}(?(entre)(?i:et|à)|(?i:à)){SP}{{1,2}})"
     number_first = (
         rf"(?:(?<![\w])(?P<entre>(?i:entre)){SP}{{1,3}})?"
-        rf"(?P<sign>{numbers.SIGN})?(?P<num>{paren}|{num}|{words})"
-        rf"(?:{numbers.NOT_AFTER_YEAR}(?:{SP}?(?P<low_scale>{scale}))?{range_sep}(?P<high_sign>{numbers.SIGN})?(?P<high>{num}|{words}))?"
+        rf"(?P<sign>{numbers.SIGN})?(?P<num>{paren}|{num}|(?P<wnum>{words}))"
+        rf"(?:{numbers.NOT_AFTER_YEAR}(?:{SP}?(?P<low_scale>{scale}))?{range_sep}"
+        rf"(?P<high_sign>{numbers.SIGN})?(?P<high>{num}|(?P<hwords>{words})))?"
         rf"(?:{SP}{{0,2}}(?P<scale>{scale})(?P<half>{numbers.half_pattern()})?)?"
         rf"{currency_after}"
     )
+    # The currency itself bounds the number, so a code may be glued to it (`EUR19,90`);
+    # the amount then ends the word (`USD 123ABC` is a reference, not an amount).
     currency_first = (
         rf"(?<![^\W\d_])(?P<pcur>{symbol}|{code}){SP}{{0,2}}"
-        rf"(?P<psign>{numbers.SIGN})?(?P<pnum>{num})"
-        rf"(?:{SP}?(?P<pscale>{prefixed_scale}))?"
+        rf"(?P<psign>{numbers.SIGN})?(?P<pnum>{numbers.DIGITS})"
+        rf"(?:{SP}?(?P<pscale>{prefixed_scale}))?(?![^\W\d_])"
     )
     return re.compile(rf"{number_first}|{currency_first}")
+
+
+@cache
+def subunit_pattern() -> re.Pattern[str]:
+    """What may follow an amount in units and belong to it: `et 40 centimes`, `50 centimes`,
+    or the two digits of the old `12 € 50` notation (cents written after the currency)."""
+    cur = currencies.pattern_pieces()
+    sc = numbers.scales()
+    subunit = rf"(?i:{cur['subunit_words']})"
+    not_digit_word = rf"(?!(?i:{cur['digit_words']})(?![\w]))"
+    joined = (
+        rf"(?:{SP}{{1,2}}{numbers.connector_pattern()})?{SP}{{1,2}}"
+        rf"(?:(?P<sub>{numbers.START}{numbers.DIGITS}){SP}{{1,2}}(?P<subunit>{subunit})"
+        rf"|(?P<subw>{numbers.words_pattern()}){SP}{{1,2}}{not_digit_word}(?P<subunitw>{subunit}))(?![\w])"
+    )
+    # Two digits that start another quantity (`12 € 50 %`, `12 € 50 000`, `3 € 20 M€`) are not cents.
+    currency = rf"{cur['symbols']}|{cur['codes']}|(?i:{cur['words']}|{cur['scale_words']}|{cur['digit_words']})(?![\w])"
+    scale = rf"(?i:{numbers.alternation(sc.words)})(?![\w])|(?:{numbers.alternation(sc.abbreviations)})(?![^\W\d_])"
+    unit_next = rf"(?:[%‰]|[-–+]?\d|{currency}|{scale})"
+    cents = rf"{SP}{{0,2}}(?<![\w])(?P<cents>\d\d)(?![\w]|[,.:/\-–]\d|{SP}{{1,2}}{unit_next})"
+    return re.compile(rf"{joined}|{cents}")
 
 
 def _parts(match: re.Match[str]) -> dict[str, str]:
@@ -72,20 +98,52 @@ def _parts(match: re.Match[str]) -> dict[str, str]:
     return parts
 
 
+def _subunit_parts(match: re.Match[str]) -> dict[str, str]:
+    g = {k: v for k, v in match.groupdict().items() if v is not None}
+    if "cents" in g:
+        return {"cents": g["cents"]}
+    return {"sub": g.get("sub") or g["subw"], "subunit": g.get("subunit") or g["subunitw"]}
+
+
+def _takes_subunit(parts: dict[str, str], currency_first: bool) -> tuple[bool, bool]:
+    """(may a subunit word follow, may bare cents follow): only a whole number of main
+    units, with no scale and no range, can be completed by its subunit."""
+    if any(k in parts for k in ("scale", "low_scale", "high", "half")):
+        return False, False
+    unit = currencies.lookup(parts["currency"])
+    if unit.divisor != 1 or unit.needs_scale:
+        return False, False
+    number = parts.get("number")
+    if number is not None and (number.startswith("(") or not numbers.is_whole(number)):
+        return False, False
+    return True, number is not None and not currency_first
+
+
 def _span_start(match: re.Match[str]) -> int:
     """`entre` introduces a range but is not part of it."""
     return match.start("sign") if match.group("sign") else match.start("num") if match.group("num") else match.start()
 
 
 # `pas un euro d'impôt`, `un dollar investi`: a lone article before a currency word
-# is rhetoric far more often than an amount.
+# is rhetoric far more often than an amount (`un à deux milliards` is a range,
+# `un euro et 50 centimes` a price).
 _ARTICLES = ("un", "une")
 
 
 def _not_an_amount(parts: dict[str, str]) -> bool:
-    if parts.get("words", "").lower() in _ARTICLES and "scale" not in parts:
+    if parts.get("words", "").lower() in _ARTICLES and not any(k in parts for k in ("scale", "high", "sub")):
         return True
     return _needs_missing_scale(parts)
+
+
+_NEXT_WORD = re.compile(rf"{SP}{{1,2}}([^\W\d_]+)")
+
+
+def _names_the_homonym(parts: dict[str, str], text: str, end: int) -> bool:
+    """`3 millions de livres vendus`: the word after agrees with the masculine noun (books)."""
+    unit = currencies.lookup(parts["currency"])
+    after = _NEXT_WORD.match(text, end) if unit.homonym_endings else None
+    return after is not None and unit.agrees_with_homonym(after.group(1))
 
 
 def _needs_missing_scale(parts: dict[str, str]) -> bool:
@@ -103,13 +161,24 @@ def detect_text(text: str) -> list[Candidate]:
 
     >>> [(c.text, c.parts["currency"]) for c in detect_text("doté de 600 k € et de 3 M€")]
     [('600 k €', '€'), ('3 M€', '€')]
+    >>> [(c.text, c.parts.get("subunit")) for c in detect_text("3 USD et 40 centimes")]
+    [('3 USD et 40 centimes', 'centimes')]
     """
     found = []
+    taken = 0  # a subunit joined to an amount is not an amount of its own
     for match in pattern().finditer(text):
-        parts = _parts(match)
-        if _not_an_amount(parts):
+        if match.start() < taken:
             continue
+        parts = _parts(match)
         start, end = _span_start(match), match.end()
+        words_ok, cents_ok = _takes_subunit(parts, match.group("pcur") is not None)
+        tail = subunit_pattern().match(text, end) if words_ok else None
+        if tail and (tail.group("cents") is None or cents_ok):
+            parts.update(_subunit_parts(tail))
+            end = tail.end()
+        if _not_an_amount(parts) or _names_the_homonym(parts, text, end):
+            continue
+        taken = end
         cue = cues.find_cue(text, start, "quantity")
         found.append(Candidate(LABEL, start, end, text[start:end], parts, cue[1] if cue else None, "money"))
     return found
@@ -130,6 +199,27 @@ def _number(written: str, sign: str | None) -> Decimal:
     return -value if sign and sign.strip() in numbers.MINUS_SIGNS else value
 
 
+def _shared_scale(parts: dict[str, str], scale: Decimal) -> Decimal:
+    """The scale written at the high end of a range (`2 à 3 millions`, `deux à trois
+    millions`): its scale word, or the scale word ending it in words."""
+    if "scale" in parts:
+        return scale
+    last = parts["high"].replace("-", " ").split()[-1]
+    return numbers.scale_factor(last, "word") if numbers.is_scale(last, "word") else Decimal(1)
+
+
+def _has_own_scale(parts: dict[str, str]) -> bool:
+    if "low_scale" in parts:
+        return True
+    last = parts.get("words", "").replace("-", " ").split()[-1:]
+    return bool(last) and numbers.is_scale(last[0], "word")
+
+
+def _plus_magnitude(value: Decimal, extra: Decimal) -> Decimal:
+    """`-12 € 50` is -12.50: the cents add to the size of the amount, not to its value."""
+    return value - extra if value < 0 else value + extra
+
+
 def amount(parts: dict[str, str]) -> tuple[Decimal, Decimal | None]:
     """(value, high) in units of the currency, from the written pieces.
 
@@ -139,18 +229,38 @@ def amount(parts: dict[str, str]) -> tuple[Decimal, Decimal | None]:
     Decimal('15000000')
     >>> amount({"number": "450", "currency": "pence"})
     (Decimal('4.5'), None)
+    >>> amount({"number": "3", "currency": "USD", "sub": "40", "subunit": "centimes"})
+    (Decimal('3.4'), None)
+    >>> amount({"number": "12", "currency": "€", "cents": "50"})
+    (Decimal('12.50'), None)
+    >>> amount({"words": "deux", "high": "trois millions", "currency": "euros"})
+    (Decimal('2000000'), Decimal('3000000'))
+    >>> amount({"number": "500 000", "high": "2", "scale": "millions", "currency": "euros"})
+    (Decimal('500000'), Decimal('2000000'))
     """
     unit = currencies.lookup(parts["currency"])
     scale = numbers.scale_factor(parts["scale"]) if "scale" in parts else Decimal(1)
     low = _number(parts.get("number") or parts["words"], parts.get("sign"))
-    if "half" in parts:  # `1 million et demi`: the half is of the scale word
-        low += Decimal("0.5")
-    low *= numbers.scale_factor(parts["low_scale"]) if "low_scale" in parts else scale
-    high = None
-    if "high" in parts:
-        high = _number(parts["high"], parts.get("high_sign")) * scale
-        high /= unit.divisor
-    return low / unit.divisor, high
+    # `et demi` closes the number it follows: the high end of a range, else the amount.
+    half = Decimal("0.5") if "half" in parts else Decimal(0)
+    if "cents" in parts:  # two digits after the currency are hundredths
+        low = _plus_magnitude(low, Decimal(f"0.{parts['cents']}"))
+    if "sub" in parts:
+        sub = _number(parts["sub"], None) / currencies.lookup(parts["subunit"]).divisor
+        low = _plus_magnitude(low, sub)
+    if "high" not in parts:
+        return (low + half) * scale / unit.divisor, None
+    high = (_number(parts["high"], parts.get("high_sign")) + half) * scale
+    if "low_scale" in parts:
+        low *= numbers.scale_factor(parts["low_scale"])
+    elif not _has_own_scale(parts):
+        # A range shares the scale written at its high end (`2 à 3 millions`,
+        # `deux à trois millions`), unless sharing it would put the low end above
+        # the high end (`entre 500 000 et 2 millions`).
+        shared = _shared_scale(parts, scale)
+        if low * shared <= high:
+            low *= shared
+    return low / unit.divisor, high / unit.divisor
 
 
 def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:

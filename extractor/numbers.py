@@ -73,6 +73,15 @@ def parse_digits(text: str) -> Decimal:
     return -value if negative else value
 
 
+def is_whole(written: str) -> bool:
+    """Whether a number in digits is written without a fractional part (shape only).
+
+    >>> is_whole("12"), is_whole("150.000"), is_whole("1 200"), is_whole("12,50"), is_whole("5.5")
+    (True, True, True, False, False)
+    """
+    return "," not in written and re.search(r"\.(?!\d{3}(?!\d))", written) is None
+
+
 def parse_words(text: str) -> Decimal:
     """The value of a number written in words, through text2num.
 
@@ -188,10 +197,17 @@ def _vocabulary() -> Vocabulary:
 def alternation(forms, *, spaces: bool = True) -> str:
     """Longest-first alternation of literal forms; a space in a form matches any space."""
     ordered = sorted(set(forms), key=len, reverse=True)
+    if not ordered:
+        return "(?!)"  # an empty alternation would match everywhere
     escaped = (re.escape(f) for f in ordered)
     if spaces:
         escaped = (e.replace(r"\ ", SP) for e in escaped)
     return "|".join(escaped)
+
+
+def is_number_word(word: str) -> bool:
+    """Whether `word` (any case) may be part of a number in words (`cent`, `trois`)."""
+    return word.lower() in _vocabulary().words
 
 
 SP = r"[ \u00a0\u202f\t]"
@@ -233,6 +249,11 @@ def words_pattern() -> str:
     first = "".join(sorted({w[0].lower() for w in vocab.words} | {w[0].upper() for w in vocab.words}))
     # The lookahead on first letters keeps a failing attempt cheap at every position.
     return rf"(?<![\w-])(?=[{re.escape(first)}])(?i:{first_word}(?:{joint}{word}){{0,12}}{half}?)"
+
+
+def connector_pattern() -> str:
+    """The word joining two parts of one quantity (`vingt et un`, `3 euros et 40 centimes`)."""
+    return rf"(?i:{alternation(_vocabulary().connectors)})"
 
 
 def half_pattern() -> str:

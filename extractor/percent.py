@@ -1,9 +1,11 @@
 """Percentages: detection (one compiled pattern) and resolution (exact value).
 
-Detection finds `10%`, `-3,2 %`, `(3,4) %`, `trois pour cent`, `entre 10 et 15 %`,
-`10-15 %` and records `sign`, `number` or `words`, `high_sign`, `high` and `unit`
-in `Candidate.parts`. `points de pourcentage`, fractions and ratios have no
-percent sign or word, so nothing here can match them.
+Detection finds `10%`, `-3,2 %`, `(3,4) %`, `trois pour cent`, `quinze pour-cent`,
+`5 pour 100`, `entre 10 et 15 %`, `10-15 %` (units in models/lexicon/percent.json)
+and records `sign`, `number` or `words`, `high_sign`, `high` and `unit` in
+`Candidate.parts`. `points de pourcentage`, fractions and ratios have no
+percent sign or word, so nothing here can match them; nor can a percent-escape
+(`%20`) or anything inside a URL.
 """
 from __future__ import annotations
 
@@ -15,10 +17,32 @@ from spacy.language import Language
 from . import cues, numbers
 from .candidates import Candidate, DocContext
 from .components import DetectorComponent, text_detector
+from .lexicon import LexiconError, string_table
 from .numbers import SP
 from .records import Mention
 
 LABEL = "PERCENT"
+
+
+_FILE = "lexicon/percent.json"
+
+
+def unit_source(table: dict[str, list[str]]) -> str:
+    """Regex source of a percent unit after its number, from the lists of percent.json."""
+    for key in ("units", "per_hundred", "per_hundred_before"):
+        if not table.get(key):
+            raise LexiconError(f"{_FILE}: missing or empty list {key!r}")
+    words = [u for u in table["units"] if u != "%"]
+    before = [w for w in table["per_hundred_before"] if not w.endswith("'")]
+    elided = [w[:-1] for w in table["per_hundred_before"] if w.endswith("'")]
+    # `%` then two hex digits, one of them a digit, is a URL escape (`%20`, `%2D`, `%C3`).
+    sign = r"%(?!\d[0-9A-Fa-f]|[A-Fa-f]\d)" if "%" in table["units"] else "(?!)"
+    ends = rf"(?![\w]|[,.]\d)(?={SP}{{0,2}}(?:\Z|[^\w \u00a0\u202f\t])"
+    ends += rf"|{SP}{{1,2}}(?i:(?:{numbers.alternation(before)})(?![\w])|(?:{numbers.alternation(elided)})['’]))"
+    return (
+        rf"(?:{sign}|(?i:{numbers.alternation(words)})(?![\w])"
+        rf"|(?i:{numbers.alternation(table['per_hundred'])}){ends})"
+    )
 
 
 @cache
@@ -26,13 +50,12 @@ def pattern() -> re.Pattern[str]:
     num = numbers.START + numbers.DIGITS
     paren = rf"(?<![\w.,])\({numbers.DIGITS}\)"
     words = numbers.words_pattern()
-    unit = rf"(?:%|(?i:pour{SP}?cent|pourcent|p\.{SP}?cent)(?![\w]))"
     range_sep = rf"(?:-|{SP}?–{SP}?|{SP}{{1,2}}(?(entre)(?i:et|à)|(?i:à)){SP}{{1,2}})"
     return re.compile(
         rf"(?:(?<![\w])(?P<entre>(?i:entre)){SP}{{1,3}})?"
         rf"(?P<sign>{numbers.SIGN})?(?P<num>{paren}|{num}|{words})"
         rf"(?:{numbers.NOT_AFTER_YEAR}{range_sep}(?P<high_sign>{numbers.SIGN})?(?P<high>{num}|{words}))?"
-        rf"{SP}{{0,2}}(?P<unit>{unit})"
+        rf"{SP}{{0,2}}(?P<unit>{unit_source(string_table(_FILE))})"
     )
 
 
@@ -43,14 +66,33 @@ def _parts(match: re.Match[str]) -> dict[str, str]:
     return g
 
 
+# How far back a URL may start before the `%` in it; bounded so that a long line
+# with no space costs linear time.
+_URL_WINDOW = 300
+# Each alternative starts with a literal, so a search costs linear time in the token.
+_URL = re.compile(r"://|www\.|\.[a-z]{2,}/|%[0-9a-f]{2}", re.IGNORECASE)
+
+
+def _inside_url(text: str, pos: int) -> bool:
+    """Whether `pos` is inside a URL or a percent-encoded string (`https://x.fr/a/10%`)."""
+    before = text[max(0, pos - _URL_WINDOW):pos]
+    if not before or before[-1].isspace():
+        return False
+    return _URL.search(before.split()[-1]) is not None
+
+
 def detect_text(text: str) -> list[Candidate]:
     """Every percentage written in `text`, with its pieces and qualifier cue.
 
     >>> [c.text for c in detect_text("moins de 10% et entre 12 et 15 %, pas 3 points")]
     ['10%', '12 et 15 %']
+    >>> [c.text for c in detect_text("quinze pour-cent, https://x.fr/taux/10%25 ou 5 pour 100 habitants")]
+    ['quinze pour-cent']
     """
     found = []
     for match in pattern().finditer(text):
+        if _inside_url(text, match.start("unit")):
+            continue
         start = match.start("sign") if match.group("sign") else match.start("num")
         end = match.end()
         cue = cues.find_cue(text, start, "quantity")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_a_named_dollar_does_not_override_the_country():
 
 
 def test_francs_and_centimes_in_a_swiss_text():
-    assert _resolve("100 000 francs et 50 centimes", "CH") == [
+    assert _resolve("100 000 francs par an, 50 centimes par litre", "CH") == [
         ("100 000 francs", "100000", "CHF"), ("50 centimes", "0.5", "CHF"),
     ]
     assert _resolve("50 centimes") == [("50 centimes", "0.5", "EUR")]
@@ -95,3 +96,72 @@ def test_seed_money_and_percent_through_the_pipeline(extractor, seed_text):
     gold = json.loads((FIXTURES / "gold" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
     assert record["amounts"] == gold["amounts"]
     assert record["percentages"] == gold["percentages"]
+
+
+def test_a_subunit_joined_to_an_amount_takes_the_currency_of_that_amount():
+    # Alone, `centimes` in a Swiss text are CHF; after `3 USD et` they are cents of that dollar.
+    assert _resolve("3 USD et 40 centimes", "CH") == [("3 USD et 40 centimes", "3.4", "USD")]
+    assert _resolve("40 centimes", "CH") == [("40 centimes", "0.4", "CHF")]
+
+
+def test_subunit_resolution_uses_only_the_candidate_parts():
+    parts = {"number": "3", "currency": "USD", "sub": "40", "subunit": "centimes"}
+    cents = {"number": "12", "currency": "€", "cents": "05"}
+    got = money.resolve_all([Candidate("MONEY", 0, 3, "xyz", parts), Candidate("MONEY", 4, 7, "xyz", cents)], DocContext())
+    assert [(m.value, m.currency) for m in got] == [("3.4", "USD"), ("12.05", "EUR")]
+
+
+def test_currency_words_that_are_number_words_follow_digits_only():
+    pieces = currencies.pattern_pieces()
+    assert "cents" in pieces["digit_words"].split("|") and "cents" not in pieces["words"].split("|")
+    # `trois cents` is 300; `75 cents` is money, and joins the amount before it with `et`.
+    assert _resolve("trois cents euros et 75 cents") == [("trois cents euros et 75 cents", "300.75", "EUR")]
+    assert _resolve("trois cents personnes") == []
+
+
+@pytest.mark.parametrize(
+    "form, iso",
+    [("$ CA", "CAD"), ("CA$", "CAD"), ("C$", "CAD"), ("US$", "USD"), ("AU$", "AUD"), ("HK$", "HKD"),
+     ("$ HK", "HKD"), ("S$", "SGD"), ("NZ$", "NZD")],
+)
+def test_country_qualified_dollars_come_from_the_lexicon(form, iso):
+    assert currencies.lookup(form).iso == iso
+    assert _resolve(f"un prix de {form} 20", "CA") == [(f"{form} 20", "20", iso)]
+
+
+HOSTILE = ["1 € 50 ", "12€50", "3 USD et ", "3 euros et 40 centimes ", "EUR1", "cents ", "x.fr/1%", "5 pour 100 ", "%2D", "pour-cent "]
+
+
+@pytest.mark.parametrize("unit", HOSTILE)
+def test_subunits_glued_codes_and_percent_units_keep_detection_linear(unit):
+    def seconds(text):
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            money.detect_text(text)
+            percent.detect_text(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = (seconds((unit * (n // len(unit) + 1))[:n]) for n in (5_000, 20_000))
+    assert large / max(small, 1e-6) < 8, f"x4 input took x{large / max(small, 1e-6):.1f} time"
+
+
+def test_wording_of_issue_14_through_the_pipeline(extractor):
+    text = ("Le ticket passe à 3 USD et 40 centimes, soit 12 € 50, et la filiale a gagné 40 millions de $ HK. "
+            "Une hausse de quinze pour-cent et de 5 pour 100 des ventes, pour 5 pour 100 habitants. "
+            "Voir https://x.fr/stats/10%25 et le code %2D.")
+    record = extractor.extract(text, doc_id="issue14").to_dict()
+    assert [(m["text"], m["value"], m["currency"]) for m in record["amounts"]] == [
+        ("3 USD et 40 centimes", "3.4", "USD"), ("12 € 50", "12.5", "EUR"), ("40 millions de $ HK", "40000000", "HKD"),
+    ]
+    assert [(m["text"], m["value"]) for m in record["percentages"]] == [("quinze pour-cent", "15"), ("5 pour 100", "5")]
+
+
+def test_homonym_data_is_checked_and_read_from_the_lexicon():
+    with pytest.raises(LexiconError, match="homonym_after"):
+        currencies._unit({"iso": "GBP", "homonym_after": ["és"]})
+    with pytest.raises(LexiconError, match="endings"):
+        currencies._unit({"iso": "GBP", "homonym_after": {"endings": [""]}})
+    assert _resolve("3 millions de livres vendus") == []
+    assert _resolve("3 millions de livres dépensées") == [("3 millions de livres", "3000000", "GBP")]
