@@ -34,15 +34,32 @@ class Extractor:
     def pipe(self, items: Iterable[str | tuple[str, Mapping[str, Any]]], batch_size: int = 16) -> Iterator[Record]:
         """Records for texts or `(text, meta)` pairs, in order.
 
-        `meta` may hold `doc_id`, `document_date` (YYYY-MM-DD or a date) and `extra`
-        (fields copied into the record as they are, e.g. how the text was decoded).
+        `meta` may hold `doc_id`, `document_date` (YYYY-MM-DD or a date),
+        `document_date_source` (what the record says about a given date: "given" by
+        default, "file_name"), `date_hints` (`[source, YYYY-MM-DD]` pairs a file states
+        about itself, see `extractor.context.DATE_EVIDENCE`) and `extra` (fields copied
+        into the record as they are, e.g. how the text was read). `Document.meta`
+        (extractor.text) builds all of these for a file.
         """
         pairs = ((item, {}) if isinstance(item, str) else item for item in items)
         checked = (_check_item(text, meta) for text, meta in pairs)
         for doc, meta in self._docs(checked, batch_size):
-            record = record_from_doc(doc, meta.get("doc_id"), _as_date(meta.get("document_date")))
+            record = record_from_doc(doc, meta.get("doc_id"), _as_date(meta.get("document_date")),
+                                     given_source=meta.get("document_date_source") or "given",
+                                     hints=[(source, _as_date(day)) for source, day in meta.get("date_hints") or ()])
             record.extra.update(meta.get("extra") or {})
             yield record
+
+    def extract_file(self, path: str | Path, doc_id: str | None = None, document_date: str | date | None = None,
+                     limits=None) -> Record:
+        """Read a file of any supported format (text, web page, PDF, Word, e-mail) and extract
+        its record; offsets refer to the extracted text (`extractor.text.read_document(path).text`).
+        Raises `extractor.textio.InputError` (one line) when the file cannot be read."""
+        from .text import Limits, read_document
+
+        document = read_document(path, limits or Limits())
+        meta = document.meta(doc_id if doc_id is not None else Path(path).stem, document_date)
+        return next(self.pipe([(document.text, meta)]))
 
     def _docs(self, pairs: Iterable[tuple[str, Mapping[str, Any]]], batch_size: int) -> Iterator[tuple[Any, Mapping[str, Any]]]:
         # Long texts go through the statistical components in pieces (see longtext);
@@ -76,12 +93,13 @@ def _as_date(value: str | date | None) -> date | None:
         raise ValueError(f"document_date must be YYYY-MM-DD, got {value!r}") from None
 
 
-def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None) -> Record:
+def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None, *,
+                    given_source: str = "given", hints: Iterable[tuple[str, date]] = ()) -> Record:
     from . import context, dates, money, orgs, percent
     from .components import all_candidates, doc_text
 
     candidates = all_candidates(doc)
-    ctx = context.build(doc_text(doc), candidates, document_date)
+    ctx = context.build(doc_text(doc), candidates, document_date, given_source, hints)
     mentions: list[Mention] = []
     for label, module in (("MONEY", money), ("PERCENT", percent), ("DATE", dates), ("ORG", orgs)):
         of_label = [c for c in candidates if c.label == label]
@@ -89,7 +107,7 @@ def record_from_doc(doc, doc_id: str | None = None, document_date: date | None =
             mentions.extend(module.resolve_all(of_label, ctx))
     mentions = _without_overlaps(mentions)
     ddate = ctx.document_date.isoformat() if ctx.document_date else None
-    return Record(doc_id, ddate, mentions)
+    return Record(doc_id, ddate, mentions, {"document_date_source": ctx.document_date_source})
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:

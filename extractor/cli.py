@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .records import RecordError, json_schema, read_records
-from .textio import InputError, decode, read_text
+from .textio import InputError
 
 
 class UsageError(Exception):
@@ -32,7 +32,9 @@ def _iso_date(value: str) -> str:
 # --- extract -------------------------------------------------------------------
 
 def text_paths(paths: list[str]) -> list[Path | None]:
-    """Expand PATH arguments: a file, a folder (its *.txt, sorted) or `-` (None: standard input)."""
+    """Expand PATH arguments: a file, a folder (its documents, sorted) or `-` (None: standard input)."""
+    from .text.files import document_files, no_documents
+
     out: list[Path | None] = []
     for raw in paths:
         if raw == "-":
@@ -40,9 +42,9 @@ def text_paths(paths: list[str]) -> list[Path | None]:
             continue
         p = Path(raw)
         if p.is_dir():
-            found = sorted(p.glob("*.txt"))
+            found = document_files(p)
             if not found:
-                raise UsageError(f"{p}: folder holds no .txt files")
+                raise UsageError(no_documents(p))
             out.extend(found)
         elif p.exists():
             out.append(p)
@@ -64,18 +66,24 @@ def check_output(output: str | None, inputs: list[Path | None]) -> None:
         raise UsageError(f"{out}: output file is also an input")
 
 
-def _read_inputs(paths: list[Path | None], document_date: str | None, errors: list[str]) -> Iterator[tuple[str, dict]]:
+def _read_inputs(paths: list[Path | None], args: argparse.Namespace, errors: list[str]) -> Iterator[tuple[str, dict]]:
+    from .text import Limits, read_bytes, read_document
+    from .text.files import save_text
+
+    limits = Limits(args.max_bytes, args.max_pages)
     for p in paths:
+        doc_id = "stdin" if p is None else p.stem
         try:
-            decoded = decode(sys.stdin.buffer.read(), "stdin") if p is None else read_text(p)
+            document = read_bytes(sys.stdin.buffer.read(), "stdin", "", limits) if p is None else read_document(p, limits)
+            if args.save_text:
+                save_text(args.save_text, doc_id, document.text)
         except InputError as exc:
             print(f"extractor: skipped {exc}", file=sys.stderr)
             errors.append(str(exc))
             continue
-        if decoded.notice:
-            print(f"extractor: note: {decoded.notice}", file=sys.stderr)
-        yield decoded.text, {"doc_id": "stdin" if p is None else p.stem, "document_date": document_date,
-                             "extra": {"decoding": decoded.describe()}}
+        if document.notice:
+            print(f"extractor: note: {document.notice}", file=sys.stderr)
+        yield document.text, document.meta(doc_id, args.document_date)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -83,6 +91,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     paths = text_paths(args.paths)
     check_output(args.output, paths)
+    args.save_text = _text_folder(args.save_text)
     ids = [p.stem for p in paths if p is not None]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
@@ -91,13 +100,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     errors: list[str] = []
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        for record in extractor.pipe(_read_inputs(paths, args.document_date, errors)):
+        for record in extractor.pipe(_read_inputs(paths, args, errors)):
             out.write(record.to_json() + "\n")
             out.flush()
     finally:
         if out is not sys.stdout:
             out.close()
     return 1 if errors else 0
+
+
+def _text_folder(folder: str | None) -> Path | None:
+    from .text.files import prepare_text_folder
+
+    try:
+        return prepare_text_folder(folder) if folder else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # --- batch ---------------------------------------------------------------------
@@ -128,7 +146,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         summary = run_batch(args.inputs, args.output, errors=args.errors, workers=args.workers,
                             resume=args.resume, dates_from_names=args.document_date_from_name,
-                            max_bytes=args.max_bytes, timeout=args.timeout, scheduler=args.scheduler)
+                            max_bytes=args.max_bytes, timeout=args.timeout, scheduler=args.scheduler,
+                            max_pages=args.max_pages, save_text=_text_folder(args.save_text))
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(f"extractor: batch: {summary.line()}", file=sys.stderr)
@@ -207,19 +226,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description="Facts from French press releases.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from .batch.jobs import DEFAULT_TIMEOUT
+    from .text import DEFAULT_MAX_PAGES
+    from .textio import DEFAULT_MAX_BYTES
+
+    def input_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--save-text", metavar="DIR",
+                       help="write each document's extracted text to DIR/DOC_ID.txt (the text offsets refer to)")
+        p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                       help=f"larger files (or .docx unpacking to more) fail (default: {DEFAULT_MAX_BYTES})")
+        p.add_argument("--max-pages", type=_positive_int, default=DEFAULT_MAX_PAGES, metavar="N",
+                       help=f"PDFs with more pages fail (default: {DEFAULT_MAX_PAGES})")
+
     p = sub.add_parser("extract", help="extract records from a few files (JSONL out)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="text file, folder of *.txt, or - for standard input")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a file (text, .html, .pdf, .docx, .eml), a folder of them, or - for standard input")
     p.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here instead of standard output")
     p.add_argument("--document-date", type=_iso_date, metavar="YYYY-MM-DD",
-                   help="issue date of the releases (default: inferred from each text)")
+                   help="issue date of the releases (default: inferred from each document)")
+    input_options(p)
     p.set_defaults(func=cmd_extract)
-
-    from .batch.jobs import DEFAULT_TIMEOUT
-    from .textio import DEFAULT_MAX_BYTES
 
     p = sub.add_parser("batch", help="extract records from many documents, in parallel and resumable")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="text file, folder (its *.txt, recursively) or JSONL of {doc_id, text, document_date?}")
+                   help="a file (text, .html, .pdf, .docx, .eml), a folder (its documents, recursively) "
+                        "or JSONL of {doc_id, text, document_date?}")
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="one record per line")
     p.add_argument("--errors", metavar="ERR.jsonl", help="one line per failed document (default: OUT.errors.jsonl)")
     p.add_argument("--workers", type=_positive_int, metavar="N",
@@ -228,8 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep OUT's complete records and do only the other documents (failures are retried)")
     p.add_argument("--document-date-from-name", action="store_true",
                    help="take the issue date from a YYYY-MM-DD or YYYYMMDD in the file name (or JSONL doc_id)")
-    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
-                   help=f"larger documents fail (default: {DEFAULT_MAX_BYTES})")
+    input_options(p)
     p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"a document taking longer fails (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--scheduler", metavar="ADDRESS|local",

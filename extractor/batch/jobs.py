@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from .engines import EngineError, Result, Task, in_process, process_pool
-from ..textio import DEFAULT_MAX_BYTES, InputError, read_text
+from ..text import DEFAULT_MAX_PAGES, Limits, read_document
+from ..text.files import document_files, no_documents, save_text as write_text
+from ..textio import DEFAULT_MAX_BYTES, InputError
 
 # Generous for a press release; the limit exists to stop a pathological input
 # from holding a worker forever, not to police slow machines.
@@ -46,6 +48,7 @@ class Source:
     document_date: str | None = None
     line: int | None = None  # JSONL only: line number (for messages) ...
     offset: int | None = None  # ... and byte offset of that line
+    date_source: str = "given"  # or "file_name" (--document-date-from-name)
 
 
 @dataclass
@@ -93,9 +96,9 @@ def scan_inputs(inputs: list[str | Path], dates_from_names: bool = False) -> lis
     for raw in inputs:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*.txt") if f.is_file())
+            found = document_files(p, recursive=True)
             if not found:
-                raise BatchError(f"{p}: folder holds no .txt files")
+                raise BatchError(no_documents(p))
             sources.extend(_file_source(f, dates_from_names) for f in found)
         elif p.is_file() and p.suffix == ".jsonl":
             sources.extend(_jsonl_sources(p, dates_from_names))
@@ -116,7 +119,7 @@ def _where(s: Source) -> str:
 
 
 def _file_source(path: Path, dates_from_names: bool) -> Source:
-    return Source(path.stem, str(path), date_from_name(path.name) if dates_from_names else None)
+    return Source(path.stem, str(path), date_from_name(path.name) if dates_from_names else None, date_source="file_name")
 
 
 def _jsonl_sources(path: Path, dates_from_names: bool) -> Iterator[Source]:
@@ -136,25 +139,32 @@ def _jsonl_sources(path: Path, dates_from_names: bool) -> Iterator[Source]:
             doc_id = data.get("doc_id") if isinstance(data, dict) else None
             if not isinstance(doc_id, str) or not doc_id:
                 raise BatchError(f"{path}:{lineno}: expected an object with a non-empty string \"doc_id\"")
-            ddate = data.get("document_date")
+            ddate, source = data.get("document_date"), "given"
             if ddate is None and dates_from_names:
-                ddate = date_from_name(doc_id)
-            yield Source(doc_id, str(path), ddate, lineno, here)
+                ddate, source = date_from_name(doc_id), "file_name"
+            yield Source(doc_id, str(path), ddate, lineno, here, source)
 
 
 class _Reader:
     """Texts of sources, read one at a time when an engine asks for the next task."""
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
+    def __init__(self, limits: Limits, save_text: Path | None = None):
+        self.max_bytes = limits.max_bytes
+        self.limits, self.save_text = limits, save_text
         self._jsonl: dict[str, IO[bytes]] = {}
 
     def task(self, s: Source) -> Task:
         """The task for a source, or InputError saying why it cannot be read."""
+        task = self._task(s)
+        if self.save_text is not None:
+            write_text(self.save_text, s.doc_id, task["text"])
+        return task
+
+    def _task(self, s: Source) -> Task:
         if s.offset is None:
-            decoded = read_text(s.path, self.max_bytes)
-            return {"doc_id": s.doc_id, "path": s.path, "text": decoded.text, "document_date": s.document_date,
-                    "extra": {"decoding": decoded.describe()}}
+            document = read_document(s.path, self.limits)
+            return {"path": s.path, "text": document.text,
+                    **document.meta(s.doc_id, s.document_date, s.date_source)}
         fh = self._jsonl.get(s.path)
         if fh is None:
             fh = self._jsonl[s.path] = open(s.path, "rb")
@@ -173,7 +183,8 @@ class _Reader:
         ddate = s.document_date
         if ddate is not None and not (isinstance(ddate, str) and _is_iso_day(ddate)):
             raise InputError(f"{where}: document_date {ddate!r} is not YYYY-MM-DD")
-        return {"doc_id": s.doc_id, "path": s.path, "text": text, "document_date": ddate, "extra": None}
+        return {"doc_id": s.doc_id, "path": s.path, "text": text, "document_date": ddate,
+                "document_date_source": s.date_source, "extra": None}
 
     def close(self) -> None:
         for fh in self._jsonl.values():
@@ -312,6 +323,8 @@ def run_batch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float | None = DEFAULT_TIMEOUT,
     scheduler: str | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    save_text: str | Path | None = None,
     progress: IO[str] | None = None,
     extractor=None,
     on_result: Callable[[Result], None] | None = None,
@@ -322,13 +335,16 @@ def run_batch(
     `extractor` if given, else a new one). `scheduler` ("local" or a Dask
     scheduler address) runs on Dask instead. `timeout` is per document, None for
     none. `on_result` is called with each result once it is written (to log,
-    or time, the job). Raises BatchError when the job cannot start or go on.
+    or time, the job). `save_text` (an existing folder) receives each document's
+    extracted text as DOC_ID.txt. Raises BatchError when the job cannot start or go on.
     """
     workers = usable_cpus() if workers is None else workers
     if workers < 1:
         raise BatchError(f"workers must be at least 1, got {workers}")
     if max_bytes < 1:
         raise BatchError(f"max bytes must be at least 1, got {max_bytes}")
+    if max_pages < 1:
+        raise BatchError(f"max pages must be at least 1, got {max_pages}")
     if timeout is not None and timeout <= 0:
         raise BatchError(f"timeout must be positive, got {timeout}")
     output = Path(output)
@@ -344,7 +360,7 @@ def run_batch(
     # Failures are retried on resume, so ERR is rewritten: it lists what failed
     # in this run, the run that finished the job.
     err = LineFile(errors_path, fresh=True)
-    reader = _Reader(max_bytes)
+    reader = _Reader(Limits(max_bytes, max_pages), Path(save_text) if save_text else None)
     bar = Progress(len(todo), progress)
 
     def report(result: Result) -> None:
