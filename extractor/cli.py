@@ -215,6 +215,30 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- export --------------------------------------------------------------------
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import ExportError, export
+
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise UsageError(f"{out}: folder {out.parent} does not exist")
+    if args.to_format == "sqlite" and out.is_dir():
+        raise UsageError(f"{out}: is a folder, expected the database file")
+    if args.to_format != "sqlite" and out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: is a file; --to {args.to_format} writes a folder (documents and mentions tables)")
+    if out.resolve() == Path(args.records).resolve():
+        raise UsageError(f"{out}: output is also the input")
+    records = read_records(args.records)
+    try:
+        written = export(records, args.to_format, out, bom=args.bom, delimiter=args.delimiter)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    n = sum(len(r.mentions) for r in records)
+    print(f"extractor: export: {len(records)} documents, {n} mentions -> {', '.join(map(str, written))}", file=sys.stderr)
+    return 0
+
+
 # --- schema --------------------------------------------------------------------
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -291,6 +315,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", metavar="TEXT",
                    help="source text file or folder of DOC_ID.txt, for formats that do not carry the text")
     p.set_defaults(func=cmd_convert)
+
+    from .export import FORMATS as EXPORT_FORMATS
+
+    p = sub.add_parser("export", help="records as two tables (documents, mentions) for spreadsheets, dataframes, SQL")
+    p.add_argument("records", metavar="RECORDS", help="records: a JSONL file, a .json, or a folder of DOC_ID.json")
+    p.add_argument("--to", dest="to_format", required=True, choices=EXPORT_FORMATS, help="table format")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="a folder for csv and parquet (documents.* and mentions.*), a file for sqlite")
+    p.add_argument("--bom", action="store_true", help="csv: start each file with a UTF-8 byte order mark (Excel)")
+    p.add_argument("--delimiter", default=",", choices=[",", ";"],
+                   help="csv: the field separator (default ','; ';' for spreadsheets in French locales)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("schema", help="print the record's JSON Schema")
     p.set_defaults(func=cmd_schema)

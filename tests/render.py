@@ -62,9 +62,9 @@ def web_page(text: str, published: str | None = "2025-06-12T08:00:00+02:00", how
 # --- PDF --------------------------------------------------------------------------
 
 def pdf(text: str, header: str = "Communiqué de presse", created: datetime | None = None,
-        width: float = 420, height: float = 595, font_size: float = 9.5) -> bytes:
-    """The release in two columns per page (A5), the first line as a title, a running
-    header and a page number on every page, long words hyphenated at line ends."""
+        width: float = 420, height: float = 595, font_size: float = 9.5, encrypt: str | None = None) -> bytes:
+    """The release in two columns per page (A5), a running header and a page number
+    on every page, long words hyphenated at line ends; a CreationDate only if `created`."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
@@ -78,10 +78,7 @@ def pdf(text: str, header: str = "Communiqué de presse", created: datetime | No
     top, bottom = height - margin - 24, margin + 20
 
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(width, height), invariant=1)
-    if created is not None:
-        c.setCreator("render.py")
-        c._doc.info.creationDate = created.strftime("D:%Y%m%d%H%M%S+02'00'")
+    c = canvas.Canvas(buf, pagesize=(width, height), invariant=1, encrypt=encrypt)
     covered = TTFont("Vera", os.path.join(fonts, "Vera.ttf")).face.charToGlyph
     paras = [_typeset(p, covered) for p in paragraphs(text)]
     lines: list[str | None] = []  # None: paragraph gap
@@ -111,6 +108,30 @@ def pdf(text: str, header: str = "Communiqué de presse", created: datetime | No
         c.drawString(margin + col * (col_width + gutter), y, line)
         y -= leading
     c.showPage()
+    c.save()
+    return _dated(buf.getvalue(), created)
+
+
+def _dated(data: bytes, created: datetime | None) -> bytes:
+    """Set or remove the CreationDate that reportlab's invariant mode fixes at 2000-01-01,
+    without changing any byte offset (the cross-reference table stays right)."""
+    fixed = b"D:20000101000000+00'00'"
+    if created is None:
+        return data.replace(b"/CreationDate", b"/NoCreateDate")
+    return data.replace(fixed, created.strftime("D:%Y%m%d%H%M%S+02'00'").encode())
+
+
+def scan(pages: int = 2) -> bytes:
+    """A scanned release: pages of pictures (grey bands standing for lines), no text layer."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(420, 595), invariant=1)
+    for _ in range(pages):
+        c.setFillGray(0.4)
+        for y in range(520, 60, -14):
+            c.rect(36, y, 348, 8, stroke=0, fill=1)
+        c.showPage()
     c.save()
     return buf.getvalue()
 

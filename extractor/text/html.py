@@ -58,15 +58,27 @@ def read_html(page: str, where: str) -> Read:
         tree = lxml_html.document_fromstring(page)
     except Exception as exc:  # lxml's parser errors have no common base worth naming here
         raise InputError(f"{where}: unreadable HTML ({type(exc).__name__}: {exc})") from None
+    dates = page_dates(tree)
     text = trafilatura.extract(page, output_format="txt", include_comments=False, include_tables=True,
                                include_images=False, include_links=False, deduplicate=False)
     main = bool(text and text.strip())
     if not main:
-        # A page too short for trafilatura's main-content heuristics: keep all its text.
-        text = trafilatura.html2txt(page)
+        # Nothing looked like main content (the text sits in a footer or an aside, say):
+        # keep all the page's text rather than lose the document; the record says so.
+        text = _all_text(tree)
     if not text or not text.strip():
         raise InputError(f"{where}: web page with no text")
-    return Read(text if text.endswith("\n") else text + "\n", main, page_dates(tree))
+    return Read(text if text.endswith("\n") else text + "\n", main, dates)
+
+
+def _all_text(tree) -> str:
+    """Every text of the page's body, one line per line of text, scripts and styles left out."""
+    for el in tree.xpath("//script|//style|//noscript|//template"):
+        el.drop_tree()
+    body = tree.find("body")
+    raw = (body if body is not None else tree).text_content()
+    lines = (" ".join(line.split()) for line in raw.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def page_dates(tree) -> dict[str, str]:

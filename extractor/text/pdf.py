@@ -89,7 +89,7 @@ def read_pdf(data: bytes, where: str, max_pages: int) -> Read:
             interpreter.process_page(page)
             layout = device.get_result()
             boxes = [_Box(box.x0, box.x1, layout.height - box.y1,
-                          [_Line(_clean(line.get_text()), layout.height - line.y1, layout.height - line.y0)
+                          [_Line(_clean(_line_text(line)), layout.height - line.y1, layout.height - line.y0)
                            for line in box if line.get_text().strip()])
                      for box in layout if isinstance(box, LTTextBox)]
             ordered = _reading_order([b for b in boxes if b.lines], layout.width)
@@ -123,6 +123,24 @@ def _reading_order(boxes: list[_Box], width: float) -> list[_Box]:
             ordered.append(span)
         previous = limit
     return ordered
+
+
+def _line_text(line) -> str:
+    """A line's text, with a tab where words stand far apart (table cells, tab stops):
+    pdfminer writes one space for any gap between words."""
+    out, last_x1, pending_space = [], None, False
+    for item in line:
+        size = getattr(item, "size", None)
+        if size is None:  # LTAnno: a space or newline pdfminer inferred
+            pending_space = pending_space or item.get_text() == " "
+            continue
+        if last_x1 is not None and item.x0 - last_x1 > 1.5 * size:
+            out.append("\t")
+        elif pending_space:
+            out.append(" ")
+        out.append(item.get_text())
+        last_x1, pending_space = item.x1, False
+    return "".join(out)
 
 
 def _reason(exc: Exception) -> str:
@@ -161,23 +179,64 @@ def _without_furniture(pages: list[tuple[float, list[list[_Line]]]]) -> list[lis
 
 def _assemble(pages: list[list[list[_Line]]]) -> str:
     """Lines of a box make one paragraph; boxes are separated by a blank line unless a
-    sentence runs on from one box into the next (a column or page break)."""
-    boxes = [[l.text.strip() for l in box] for page in pages for box in page]
-    words = Counter(w.lower() for box in boxes for line in box for w in re.findall(r"\w+(?:-\w+)+|\w+", line))
+    sentence runs on from one box into the next: the next starts in lowercase, or the
+    first box ends a column unfinished and the next opens a column (a column or page break)."""
+    boxes: list[tuple[list[str], bool, bool]] = []  # lines, ends at the column foot, starts at its head
+    for page in pages:
+        lines = [l for box in page for l in box]
+        if not lines:
+            continue
+        slack = 1.5 * max(l.bottom - l.top for l in lines)
+        head, foot = min(l.top for l in lines), max(l.bottom for l in lines)
+        boxes.extend(([l.text.strip() for l in box], box[-1].bottom >= foot - slack, box[0].top <= head + slack)
+                     for box in page)
+    words = _spellings([line for box, _, _ in boxes for line in box])
     out: list[str] = []
-    for i, box in enumerate(boxes):
+    ended_column = False
+    for box, at_foot, at_head in boxes:
         for j, line in enumerate(box):
             if not out:
                 out.append(line)
                 continue
             if j == 0:
-                runs_on = not _SENTENCE_END.search(out[-1]) and line[:1].islower()
-                if not runs_on:
+                unfinished = not _SENTENCE_END.search(out[-1])
+                if not (unfinished and (line[:1].islower() or (ended_column and at_head))):
                     out.append("\n\n")
                     out.append(line)
                     continue
             out[-1:] = [_join(out[-1], line, words)]
+        ended_column = at_foot
     return "".join(out) + "\n"
+
+
+_TOKEN = re.compile(r"\w+(?:-\w+)+|\w+")
+
+
+def _spellings(lines: list[str]) -> Counter:
+    """How the document spells its words (lowercased): every word away from a line-end
+    hyphen, and each word broken by one that the default reading mends (`_default_join`):
+    `Ser-` / `vices` is evidence for `services` where `SERVI-` / `CES` is not."""
+    words: Counter = Counter()
+    carried = False  # this line's first word continues a hyphenated word
+    for line, following in zip(lines, [*lines[1:], ""]):
+        tokens = _TOKEN.findall(line)
+        broken = bool(_HYPHEN_END.search(line) and _WORD_START.match(following))
+        if carried and tokens:
+            tokens = tokens[1:]
+        if broken and tokens:
+            first, second = tokens.pop(), _WORD_START.match(following)[1]
+            if _default_join(first, second) == (first + second).lower():
+                words[(first + second).lower()] += 1
+        words.update(t.lower() for t in tokens)
+        carried = broken
+    return words
+
+
+def _default_join(first: str, second: str) -> str:
+    """A lowercase continuation is a typesetter's break; anything else a real hyphen."""
+    if second[:1].islower() and first[-1:].isalpha():
+        return (first + second).lower()
+    return f"{first}-{second}".lower()
 
 
 def _join(before: str, after: str, words: Counter) -> str:
@@ -197,10 +256,11 @@ def _join(before: str, after: str, words: Counter) -> str:
         return before + " " + after
     first, second = end[1], start[1]
     joined, hyphenated = (first + second).lower(), f"{first}-{second}".lower()
-    # The document's own spelling elsewhere decides (Thermoflux, start-up); else a
-    # lowercase continuation is a typesetter's break and anything else a real hyphen.
-    if words[joined] > words[hyphenated] or (
-            not words[hyphenated] and second[:1].islower() and first[-1:].isalpha()):
+    # The document's own spelling elsewhere decides (Thermoflux, start-up), this
+    # break's own default reading aside; without evidence, the default reading.
+    default = _default_join(first, second)
+    elsewhere = {joined: max(words[joined] - (default == joined), 0), hyphenated: words[hyphenated]}
+    if elsewhere[joined] > elsewhere[hyphenated] or (elsewhere[joined] == elsewhere[hyphenated] and default == joined):
         return before[:-1] + after
     return before + after  # a real hyphen (Île-de-France, 2024-2030, start-up) split at the line end
 
