@@ -5,12 +5,13 @@ import subprocess
 import sys
 from datetime import datetime
 
+import jsonschema
 import pytest
 
 import render
 from conftest import FIXTURES
 from extractor.batch.jobs import run_batch, scan_inputs
-from extractor.records import Record
+from extractor.records import Record, json_schema
 
 TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "press_releases").glob("*.txt"))}
 IDS = sorted(TEXTS)
@@ -62,6 +63,7 @@ def test_batch_on_a_mixed_folder_writes_one_record_per_document(mixed, extractor
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     formats = {}
     for data in records:
+        jsonschema.validate(data, json_schema())  # reading, decoding, document_date_source included
         saved = (texts / f"{data['doc_id']}.txt").read_bytes().decode("utf-8")
         Record.from_dict(data).check(saved)  # offsets refer to the saved text
         assert data["reading"]["characters"] == len(saved)

@@ -64,6 +64,15 @@ def test_web_page_keeps_the_release_and_drops_the_page_around_it():
     assert doc.decoding == {"encoding": "utf-8", "line_ends": "LF"}
 
 
+def test_web_page_keeps_no_break_and_thin_spaces():
+    # they carry meaning for the extractor: "–\u00a02,7 Mds" is a negative amount, "– 2,7" a bullet
+    harmonia = (FIXTURES / "press_releases" / "005_harmonia_resultats_annuels.txt").read_text(encoding="utf-8")
+    page = render.web_page(harmonia).replace("\u00a0".encode(), b"&nbsp;", 5)  # as a character and as an entity
+    doc = read_bytes(page, "p.html", ".html")
+    for space in ("\u00a0", "\u202f"):
+        assert doc.text.count(space) == harmonia.count(space) > 0
+
+
 @pytest.mark.parametrize("how, key", [("og", "article:published_time"), ("jsonld", "datePublished"), ("time", "time")])
 def test_web_page_publication_date_from_its_metadata(how, key):
     # 23:30 at UTC-5 is already the 13th in UTC: the day is the one the page wrote

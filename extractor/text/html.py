@@ -61,6 +61,8 @@ def read_html(page: str, where: str) -> Read:
     dates = page_dates(tree)
     text = trafilatura.extract(page, output_format="txt", include_comments=False, include_tables=True,
                                include_images=False, include_links=False, deduplicate=False)
+    if text:
+        text = _restore_spaces(text, tree.text_content())
     main = bool(text and text.strip())
     if not main:
         # Nothing looked like main content (the text sits in a footer or an aside, say):
@@ -69,6 +71,42 @@ def read_html(page: str, where: str) -> Read:
     if not text or not text.strip():
         raise InputError(f"{where}: web page with no text")
     return Read(text if text.endswith("\n") else text + "\n", main, dates)
+
+
+# trafilatura turns no-break spaces into ordinary ones; the extractor reads them (a
+# dash before a no-break space is a minus sign, before an ordinary space a bullet),
+# so each extracted line is found again in the page's text and takes back the
+# typographic spaces written there.
+_TYPOGRAPHIC_SPACES = "\u00a0\u202f\u2009\u2007"
+
+
+def _restore_spaces(text: str, source: str) -> str:
+    """`text`'s lines with the page's own no-break and thin spaces where it had them.
+
+    >>> _restore_spaces("Résultat : – 2,7 Mds EUR\\nFin", "<p>Résultat :\\u00a0–\\u00a02,7\\u202fMds EUR</p> Fin")
+    'Résultat :\\xa0–\\xa02,7\\u202fMds EUR\\nFin'
+    """
+    if not any(ch in source for ch in _TYPOGRAPHIC_SPACES):
+        return text
+    out, pos = [], 0
+    for line in text.split("\n"):
+        words = line.split(" ")
+        if len(words) < 2 or not all(words):
+            out.append(line)
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+        found = pattern.search(source, pos) or pattern.search(source)
+        if found is None:
+            out.append(line)
+            continue
+        pos = found.end()
+        gaps = re.findall(r"\s+", found[0])
+        rebuilt = [words[0]]
+        for gap, word in zip(gaps, words[1:]):
+            rebuilt.append(gap if len(gap) == 1 and gap in _TYPOGRAPHIC_SPACES else " ")
+            rebuilt.append(word)
+        out.append("".join(rebuilt))
+    return "\n".join(out)
 
 
 def _all_text(tree) -> str:
