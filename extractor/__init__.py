@@ -6,6 +6,7 @@
 """
 from .api import Extractor, extract
 from .records import Mention, Record, RecordError
+from .text import read_document
 
-__all__ = ["extract", "Extractor", "Record", "Mention", "RecordError"]
+__all__ = ["extract", "Extractor", "Record", "Mention", "RecordError", "read_document"]
 __version__ = "0.1.0"

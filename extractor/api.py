@@ -42,9 +42,12 @@ class Extractor:
     def pipe(self, items: Iterable[str | tuple[str, Mapping[str, Any]]], batch_size: int = 16) -> Iterator[Record]:
         """Records for texts or `(text, meta)` pairs, in order, one per item.
 
-        `meta` may hold `doc_id` (a str), `document_date` (YYYY-MM-DD or a date) and
-        `extra` (fields copied into the record as they are, e.g. how the text was
-        decoded). An argument of the wrong type raises TypeError when its item is
+        `meta` may hold `doc_id` (a str), `document_date` (YYYY-MM-DD or a date),
+        `document_date_source` (what the record says about a given date: "given" by
+        default, "file_name"), `date_hints` (`[source, YYYY-MM-DD]` pairs a file states
+        about itself, see `extractor.context.DATE_EVIDENCE`) and `extra` (fields copied
+        into the record as they are, e.g. how the text was read). `Document.meta`
+        (extractor.text) builds all of these for a file. An argument of the wrong type raises TypeError when its item is
         reached: a caller's mistake. A text that cannot be processed (a lone
         surrogate, a document_date that is no day, an exception in any stage) does
         not end the run: its record has no mentions and an `error` field,
@@ -53,6 +56,21 @@ class Extractor:
         outcomes = self._outcomes(_iterable(items), batch_size)
         return (error_record(meta, outcome) if isinstance(outcome, Exception) else outcome
                 for outcome, meta in outcomes)
+
+    def extract_file(self, path: str | Path, doc_id: str | None = None, document_date: str | date | None = None,
+                     limits=None) -> Record:
+        """Read a file of any supported format (text, web page, PDF, Word, e-mail) and extract
+        its record; offsets refer to the extracted text (`extractor.text.read_document(path).text`).
+        Raises `extractor.textio.InputError` (one line) when the file cannot be read, and what
+        stopped the extraction (like `extract`)."""
+        from .text import Limits, read_document
+
+        document = read_document(path, limits or Limits())
+        meta = document.meta(doc_id if doc_id is not None else Path(path).stem, document_date)
+        ((outcome, _),) = self._outcomes([(document.text, meta)], 1, "extract_file")
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
     def _outcomes(self, items: Iterable[Any], batch_size: int,
                   caller: str = "Extractor.pipe") -> Iterator[tuple[Record | Exception, dict[str, Any]]]:
@@ -71,7 +89,8 @@ class Extractor:
                     yield doc, meta
                     continue
                 try:
-                    record = record_from_doc(doc, meta["doc_id"], meta["document_date"])
+                    record = record_from_doc(doc, meta["doc_id"], meta["document_date"],
+                                             given_source=meta["document_date_source"], hints=meta["date_hints"])
                 except Exception as exc:  # this text's failure, reported in its record; the others go on
                     yield exc, meta
                     continue
@@ -148,14 +167,25 @@ def _check_item(where: str, item: Any) -> tuple[str | None, dict[str, Any], Exce
         raise TypeError(f"{where}: document_date must be YYYY-MM-DD, a date or None, got {type(ddate).__name__}")
     if extra is not None and not isinstance(extra, Mapping):
         raise TypeError(f"{where}: extra must be a mapping or None, got {type(extra).__name__}")
+    source, hints = meta.get("document_date_source") or "given", meta.get("date_hints") or ()
+    if not isinstance(source, str):
+        raise TypeError(f"{where}: document_date_source must be a str, got {type(source).__name__}")
+    from .context import DATE_EVIDENCE
+
+    for hint in hints:
+        if not (isinstance(hint, (tuple, list)) and len(hint) == 2):
+            raise TypeError(f"{where}: date_hints must hold [source, YYYY-MM-DD] pairs, got {hint!r}")
+        if hint[0] not in DATE_EVIDENCE:
+            raise ValueError(f"{where}: unknown source of a document date: {hint[0]!r} (one of {', '.join(DATE_EVIDENCE)})")
     checked = {"doc_id": None if doc_id is None else str.__str__(doc_id), "document_date": None,
-               "extra": dict(extra or {})}
+               "extra": dict(extra or {}), "document_date_source": source, "date_hints": []}
     # A str subclass is a text: spaCy's tokenizer wants the plain str inside it.
     text = str.__str__(text)
     try:
         checked["document_date"] = _as_date(ddate)
-    except ValueError as exc:
-        return None, checked, exc
+        checked["date_hints"] = [(str(hint_source), _as_date(day)) for hint_source, day in hints]
+    except (ValueError, TypeError) as exc:
+        return None, checked, ValueError(f"{where}: {exc}")
     bad = _SURROGATE.search(text)
     if bad:
         return None, checked, ValueError(f"the text holds a lone surrogate (U+{ord(bad.group()):04X}) at {bad.start()}: "
@@ -195,12 +225,13 @@ def _as_date(value: str | date | None) -> date | None:
         raise problem from None
 
 
-def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None) -> Record:
+def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None, *,
+                    given_source: str = "given", hints: Iterable[tuple[str, date]] = ()) -> Record:
     from . import context, dates, money, orgs, percent
     from .components import all_candidates, doc_text
 
     candidates = all_candidates(doc)
-    ctx = context.build(doc_text(doc), candidates, document_date)
+    ctx = context.build(doc_text(doc), candidates, document_date, given_source, hints)
     mentions: list[Mention] = []
     for label, module in (("MONEY", money), ("PERCENT", percent), ("DATE", dates), ("ORG", orgs)):
         of_label = [c for c in candidates if c.label == label]
@@ -208,7 +239,7 @@ def record_from_doc(doc, doc_id: str | None = None, document_date: date | None =
             mentions.extend(module.resolve_all(of_label, ctx))
     mentions = _without_overlaps(mentions)
     ddate = ctx.document_date.isoformat() if ctx.document_date else None
-    return Record(doc_id, ddate, mentions)
+    return Record(doc_id, ddate, mentions, {"document_date_source": ctx.document_date_source})
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:

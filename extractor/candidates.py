@@ -34,4 +34,8 @@ class DocContext:
     # Day/month order of numeric dates in this document: "DMY" (French) unless the
     # document's own evidence says otherwise.
     date_order: str = "DMY"
+    # Where document_date came from: "given", "file_name", a text rule ("dateline",
+    # "line_start", "first_date", "weekday") or a file's own statement ("metadata",
+    # "header", "creation_date"); None when there is no date.
+    document_date_source: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)

@@ -20,7 +20,7 @@ from typing import Iterator
 from .docids import escape, printable
 from .outputs import OutputError, clashing_input, writing
 from .records import RecordError, json_schema, read_records
-from .textio import DEFAULT_MAX_BYTES, InputError, decode, read_text
+from .textio import DEFAULT_MAX_BYTES, InputError
 
 EXIT_OUTPUT = 74  # sysexits.h EX_IOERR: what was written before is complete
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process the signal ended
@@ -45,7 +45,9 @@ def _iso_date(value: str) -> str:
 # --- extract -------------------------------------------------------------------
 
 def text_paths(paths: list[str]) -> list[Path | None]:
-    """Expand PATH arguments: a file, a folder (its *.txt, sorted) or `-` (None: standard input)."""
+    """Expand PATH arguments: a file, a folder (its documents, sorted) or `-` (None: standard input)."""
+    from .text.files import document_files, no_documents
+
     out: list[Path | None] = []
     for raw in paths:
         if raw == "-":
@@ -53,9 +55,9 @@ def text_paths(paths: list[str]) -> list[Path | None]:
             continue
         p = Path(raw)
         if p.is_dir():
-            found = sorted(p.glob("*.txt"))
+            found = document_files(p)
             if not found:
-                raise UsageError(f"{p}: folder holds no .txt files")
+                raise UsageError(printable(no_documents(p)))
             out.extend(found)
         elif p.exists():
             out.append(p)
@@ -86,18 +88,24 @@ def _read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def _read_inputs(paths: list[Path | None], document_date: str | None, errors: list[str]) -> Iterator[tuple[str, dict]]:
+def _read_inputs(paths: list[Path | None], args: argparse.Namespace, errors: list[str]) -> Iterator[tuple[str, dict]]:
+    from .text import Limits, read_bytes, read_document
+    from .text.files import save_text
+
+    limits = Limits(args.max_bytes, args.max_pages)
     for p in paths:
+        doc_id = "stdin" if p is None else escape(p.stem)
         try:
-            decoded = decode(_read_stdin(), "stdin") if p is None else read_text(p)
+            document = read_bytes(_read_stdin(args.max_bytes), "stdin", "", limits) if p is None else read_document(p, limits)
+            if args.save_text:
+                save_text(args.save_text, doc_id, document.text)
         except InputError as exc:
             print(f"extractor: skipped {exc}", file=sys.stderr)
             errors.append(str(exc))
             continue
-        if decoded.notice:
-            print(f"extractor: note: {decoded.notice}", file=sys.stderr)
-        yield decoded.text, {"doc_id": "stdin" if p is None else escape(p.stem), "document_date": document_date,
-                             "extra": {"decoding": decoded.describe()}}
+        if document.notice:
+            print(f"extractor: note: {document.notice}", file=sys.stderr)
+        yield document.text, document.meta(doc_id, args.document_date)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -105,6 +113,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     paths = text_paths(args.paths)
     check_output(args.output, paths)
+    args.save_text = _text_folder(args.save_text)
     ids = [escape(p.stem) for p in paths if p is not None]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
@@ -116,7 +125,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         # Bytes, encoded here: records are UTF-8 whatever the terminal's locale.
         out = open(args.output, "wb") if args.output else sys.stdout.buffer
         try:
-            for record in extractor.pipe(_read_inputs(paths, args.document_date, errors)):
+            for record in extractor.pipe(_read_inputs(paths, args, errors)):
                 if record.error is not None:
                     message = f"{record.doc_id}: {record.error['type']}: {record.error['message']}"
                     print(f"extractor: failed {message}", file=sys.stderr)
@@ -128,6 +137,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
             if out is not sys.stdout.buffer:
                 out.close()
     return 1 if errors else 0
+
+
+def _text_folder(folder: str | None) -> Path | None:
+    from .text.files import prepare_text_folder
+
+    try:
+        return prepare_text_folder(folder) if folder else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # --- batch ---------------------------------------------------------------------
@@ -165,7 +183,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         summary = run_batch(args.inputs, args.output, errors=args.errors, workers=args.workers,
                             resume=args.resume, dates_from_names=args.document_date_from_name,
                             max_bytes=args.max_bytes, timeout=args.timeout, scheduler=args.scheduler,
-                            connect_timeout=args.connect_timeout, on_note=note)
+                            connect_timeout=args.connect_timeout, on_note=note,
+                            max_pages=args.max_pages, save_text=_text_folder(args.save_text))
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(f"extractor: batch: {summary.line()}", file=sys.stderr)
@@ -236,6 +255,32 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- export --------------------------------------------------------------------
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import ExportError, export
+
+    out = Path(args.output)
+    shown = printable(str(out))
+    if not out.parent.is_dir():
+        raise UsageError(f"{shown}: folder {printable(str(out.parent))} does not exist")
+    if args.to_format == "sqlite" and out.is_dir():
+        raise UsageError(f"{shown}: is a folder, expected the database file")
+    if args.to_format != "sqlite" and out.exists() and not out.is_dir():
+        raise UsageError(f"{shown}: is a file; --to {args.to_format} writes a folder (documents and mentions tables)")
+    if out.resolve() == Path(args.records).resolve() or clashing_input(out, [args.records]):
+        raise UsageError(f"{shown}: output is also the input")
+    records = read_records(args.records)
+    with writing(out):
+        try:
+            written = export(records, args.to_format, out, bom=args.bom, delimiter=args.delimiter)
+        except ExportError as exc:
+            raise UsageError(str(exc)) from None
+    n = sum(len(r.mentions) for r in records)
+    print(f"extractor: export: {len(records)} documents, {n} mentions -> {', '.join(map(str, written))}", file=sys.stderr)
+    return 0
+
+
 # --- schema --------------------------------------------------------------------
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -247,18 +292,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description="Facts from French press releases.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from .batch.jobs import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
+    from .text import DEFAULT_MAX_PAGES
+
+    def input_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--save-text", metavar="DIR",
+                       help="write each document's extracted text to DIR/DOC_ID.txt (the text offsets refer to)")
+        p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                       help=f"larger files (or .docx unpacking to more) fail (default: {DEFAULT_MAX_BYTES})")
+        p.add_argument("--max-pages", type=_positive_int, default=DEFAULT_MAX_PAGES, metavar="N",
+                       help=f"PDFs with more pages fail (default: {DEFAULT_MAX_PAGES})")
+
     p = sub.add_parser("extract", help="extract records from a few files (JSONL out)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="text file, folder of *.txt, or - for standard input")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a file (text, .html, .pdf, .docx, .eml), a folder of them, or - for standard input")
     p.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here instead of standard output")
     p.add_argument("--document-date", type=_iso_date, metavar="YYYY-MM-DD",
-                   help="issue date of the releases (default: inferred from each text)")
+                   help="issue date of the releases (default: inferred from each document)")
+    input_options(p)
     p.set_defaults(func=cmd_extract)
-
-    from .batch.jobs import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
 
     p = sub.add_parser("batch", help="extract records from many documents, in parallel and resumable")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="text file, folder (its *.txt, recursively) or JSONL of {doc_id, text, document_date?}")
+                   help="a file (text, .html, .pdf, .docx, .eml), a folder (its documents, recursively) "
+                        "or JSONL of {doc_id, text, document_date?}")
     p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="one record per line")
     p.add_argument("--errors", metavar="ERR.jsonl", help="one line per failed document (default: OUT.errors.jsonl)")
     p.add_argument("--workers", type=_positive_int, metavar="N",
@@ -267,8 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep OUT's complete records and do only the other documents (failures are retried)")
     p.add_argument("--document-date-from-name", action="store_true",
                    help="take the issue date from a YYYY-MM-DD or YYYYMMDD in the file name (or JSONL doc_id)")
-    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
-                   help=f"larger documents fail (default: {DEFAULT_MAX_BYTES})")
+    input_options(p)
     p.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"a document taking longer fails (default: {DEFAULT_TIMEOUT:g})")
     p.add_argument("--scheduler", metavar="ADDRESS|local",
@@ -302,6 +358,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", metavar="TEXT",
                    help="source text file or folder of DOC_ID.txt, for formats that do not carry the text")
     p.set_defaults(func=cmd_convert)
+
+    from .export import FORMATS as EXPORT_FORMATS
+
+    p = sub.add_parser("export", help="records as two tables (documents, mentions) for spreadsheets, dataframes, SQL")
+    p.add_argument("records", metavar="RECORDS", help="records: a JSONL file, a .json, or a folder of DOC_ID.json")
+    p.add_argument("--to", dest="to_format", required=True, choices=EXPORT_FORMATS, help="table format")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="a folder for csv and parquet (documents.* and mentions.*), a file for sqlite")
+    p.add_argument("--bom", action="store_true", help="csv: start each file with a UTF-8 byte order mark (Excel)")
+    p.add_argument("--delimiter", default=",", choices=[",", ";"],
+                   help="csv: the field separator (default ','; ';' for spreadsheets in French locales)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("schema", help="print the record's JSON Schema")
     p.set_defaults(func=cmd_schema)

@@ -4,18 +4,53 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache
+from typing import Iterable
 
 from .candidates import Candidate, DocContext
-from .dates.context import infer_date_order, infer_document_date
+from .dates.context import document_date_evidence, infer_date_order
 from .lexicon import string_table
 
+# Evidence of the issue date, strongest first (a date given by the caller beats all).
+# The release's own dateline, or a date opening a line of its header, is the issue
+# date as its authors wrote it. A web page's publication metadata and an e-mail's
+# Date: say when the page or message went out, usually the issue day: they beat
+# the weaker text rules (the first full date near the top may be an event's, a
+# weekday's year is a guess). A PDF's or Word file's creation date is a last resort:
+# files are made before, or re-exported after, the release.
+DATE_EVIDENCE = ("dateline", "line_start", "metadata", "header", "first_date", "weekday", "creation_date")
 
-def build(text: str, candidates: list[Candidate], document_date: date | None) -> DocContext:
+
+def build(text: str, candidates: list[Candidate], document_date: date | None,
+          given_source: str = "given", hints: Iterable[tuple[str, date]] = ()) -> DocContext:
+    """`hints`: (source, date) the file states about itself, sources from DATE_EVIDENCE."""
     date_candidates = [c for c in candidates if c.label == "DATE"]
-    if document_date is None:
-        document_date = infer_document_date(text, date_candidates)
+    if document_date is not None:
+        source = given_source
+    else:
+        found, rule = document_date_evidence(text, date_candidates)
+        document_date, source = choose_document_date([(rule, found)] if found else [], hints)
     return DocContext(document_date=document_date, country=detect_country(text),
-                      date_order=infer_date_order(date_candidates))
+                      date_order=infer_date_order(date_candidates), document_date_source=source)
+
+
+def choose_document_date(*evidence: Iterable[tuple[str, date]]) -> tuple[date | None, str | None]:
+    """The strongest (date, source) among the evidence, by DATE_EVIDENCE.
+
+    >>> choose_document_date([("first_date", date(2025, 3, 1))], [("metadata", date(2025, 6, 12))])
+    (datetime.date(2025, 6, 12), 'metadata')
+    >>> choose_document_date([("dateline", date(2025, 6, 11))], [("header", date(2025, 6, 12))])
+    (datetime.date(2025, 6, 11), 'dateline')
+    >>> choose_document_date([], [])
+    (None, None)
+    """
+    pool = [(source, day) for group in evidence for source, day in group]
+    unknown = [source for source, _ in pool if source not in DATE_EVIDENCE]
+    if unknown:
+        raise ValueError(f"unknown source of a document date: {unknown[0]!r} (known: {', '.join(DATE_EVIDENCE)})")
+    if not pool:
+        return None, None
+    source, day = min(pool, key=lambda item: DATE_EVIDENCE.index(item[0]))
+    return day, source
 
 
 # A word in the dateline or title says more about the country than one in the body.

@@ -24,6 +24,12 @@ LABELS = {label: name for name, label in LISTS.items()}
 
 QUALIFIERS = ("approx", "lt", "le", "gt", "ge", "from", "until", "before", "after")
 
+# Where a record's document_date came from (extractor.context.DATE_EVIDENCE orders
+# all but the first two, which a caller states).
+DATE_SOURCES = ("given", "file_name", "dateline", "line_start", "metadata", "header", "first_date", "weekday",
+                "creation_date")
+INPUT_FORMATS = ("text", "html", "pdf", "docx", "email")
+
 # Fields each label may carry beyond text/start/end; anything else is kept as an extra.
 _FIELDS = {
     "ORG": ("name",),
@@ -447,6 +453,28 @@ def json_schema() -> dict[str, Any]:
             "percentages": {
                 "type": "array",
                 "items": mention({"value": decimal, "high": decimal, "qualifier": qualifier}, ["value"]),
+            },
+            # Fields of this extractor, which the evaluator ignores.
+            "document_date_source": {"enum": [*DATE_SOURCES, None]},
+            "decoding": {
+                "type": "object",
+                "properties": {"encoding": {"type": "string"},
+                               "line_ends": {"enum": ["LF", "CRLF", "CR", "mixed", "none"]}},
+                "required": ["encoding", "line_ends"],
+            },
+            "reading": {
+                "type": "object",
+                "properties": {
+                    "format": {"enum": list(INPUT_FORMATS)},
+                    "recognised_by": {"enum": ["content", "name"]},
+                    "library": {"type": "string"},
+                    "part": {"enum": ["plain", "html"]},
+                    "main_content": {"type": "boolean"},
+                    **{key: {"type": "integer", "minimum": 0} for key in ("pages", "paragraphs", "tables", "characters")},
+                    "metadata_dates": {"type": "object",
+                                       "additionalProperties": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}},
+                },
+                "required": ["format", "recognised_by", "characters"],
             },
         },
     }

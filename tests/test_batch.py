@@ -24,7 +24,8 @@ N_GOOD = 240
 MAX_BYTES = 20_000
 BAD = {  # file name -> (bytes, what the error line must say)
     "bad_empty.txt": (b"", "empty"),
-    "bad_binary.txt": (b"%PDF-1.4\x00\x01\x02\x03 binary", "binary"),
+    "bad_binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR binary", "binary"),
+    "bad_pdf.txt": (b"%PDF-1.4\x00\x01\x02\x03 binary", "truncated PDF"),  # read as the PDF it is
     "bad_big.txt": (("Grand texte. " * 2000).encode(), "over the limit"),
     "bad_encoding.txt": ("Société ".encode() + b"\x81\x8d\xff\xfe", "neither UTF-8"),
 }
@@ -135,8 +136,8 @@ def test_dask_local_cluster_gives_the_local_records(corpus, local_records, tmp_p
     summary = run_batch([source], out, workers=2, scheduler="local")
     assert (summary.records, summary.errors) == (len(ids), 1)
     got = {r["doc_id"]: r for r in lines(out)}
-    # JSONL texts were never bytes, so their records say nothing about decoding.
-    expected = {i: {k: v for k, v in local_records[1][i].items() if k != "decoding"} for i in ids}
+    # JSONL texts were never bytes nor files, so their records say nothing about decoding or reading.
+    expected = {i: {k: v for k, v in local_records[1][i].items() if k not in ("decoding", "reading")} for i in ids}
     assert got == expected
     (failure,) = lines(tmp_path / "out.errors.jsonl")
     assert failure["doc_id"] == "no_text" and "empty text" in failure["reason"]

@@ -90,10 +90,12 @@ def test_malformed_gold_is_one_line_naming_the_file(tmp_path, seed_pred):
 def test_an_unreadable_file_is_reported_and_the_others_still_extracted(tmp_path):
     (tmp_path / "a.txt").write_text("La société Raidium annonce.", encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"")
-    (tmp_path / "c.txt").write_bytes(b"%PDF-1.4\x00\x01\x02binary")
+    (tmp_path / "c.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "d.txt").write_bytes(b"%PDF-1.4\x00\x01\x02binary")  # a PDF named .txt is read as a PDF
     out = tmp_path / "out" / "pred.jsonl"
     out.parent.mkdir()
     proc = run("extract", tmp_path, "-o", out)
     assert proc.returncode == 1
     assert [json.loads(line)["doc_id"] for line in out.read_text().splitlines()] == ["a"]
     assert "b.txt: empty file" in proc.stderr and "c.txt: binary data" in proc.stderr
+    assert "d.txt: truncated PDF" in proc.stderr

@@ -5,7 +5,7 @@ An engine takes an iterator of tasks and yields one result per task, in any
 order. Tasks and results are plain dicts of strings, so only texts and JSON
 lines cross process boundaries, never spaCy objects:
 
-    task   {"doc_id", "path", "text", "document_date", "extra"}
+    task   {"doc_id", "path", "text", "document_date", "document_date_source", "date_hints", "extra"}
     result {"doc_id", "path", "record": JSON line}
         or {"doc_id", "path", "stage": "extract" | "timeout" | "worker", "reason"}
 
@@ -38,7 +38,7 @@ def failure(task: Task, stage: str, reason: str) -> Result:
 
 def extract_task(extractor, task: Task, timeout: float | None = None) -> Result:
     """Extract one task's record; any failure becomes an error result, never an exception."""
-    meta = {"doc_id": task["doc_id"], "document_date": task.get("document_date"), "extra": task.get("extra")}
+    meta = {key: task.get(key) for key in ("doc_id", "document_date", "document_date_source", "date_hints", "extra")}
     try:
         with time_limit(timeout):
             record = next(extractor.pipe([(task["text"], meta)]))

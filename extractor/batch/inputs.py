@@ -15,7 +15,10 @@ from typing import IO, Iterator
 
 from ..docids import escape, printable
 from ..records import RecordError, is_iso_day, parse_json
-from ..textio import InputError, open_regular, read_text
+from ..text import Limits, read_document
+from ..text.files import no_documents, save_text as write_text
+from ..text.sniff import SUFFIXES
+from ..textio import InputError, open_regular
 
 
 class BatchError(ValueError):
@@ -29,6 +32,7 @@ class Source:
     document_date: str | None = None
     line: int | None = None  # JSONL only: line number (for messages) ...
     offset: int | None = None  # ... and byte offset of that line
+    date_source: str = "given"  # or "file_name" (--document-date-from-name)
 
 
 @dataclass
@@ -67,7 +71,7 @@ def scan(inputs: list[str | Path], dates_from_names: bool = False) -> Scan:
         if p.is_dir():
             found = sorted(_texts_below(p, notes, unreadable))
             if not found and not unreadable[0]:
-                raise BatchError(f"{printable(str(p))}: folder holds no .txt files")
+                raise BatchError(printable(no_documents(p)))
             sources.extend(_file_source(f, dates_from_names) for f in found)
         elif p.is_file() and p.suffix == ".jsonl":
             sources.extend(_jsonl_sources(p, dates_from_names))
@@ -88,8 +92,9 @@ def scan_inputs(inputs: list[str | Path], dates_from_names: bool = False) -> lis
 
 
 def _texts_below(folder: Path, notes: list[str], unreadable: list[int]) -> Iterator[Path]:
-    """Every `*.txt` below a folder that is not itself a folder: FIFOs, devices and broken
-    links are kept, so that they fail as documents, with a line, instead of vanishing."""
+    """Every document file below a folder (`.txt`, `.html`, `.pdf`, `.docx`, `.eml`… in any
+    case) that is not itself a folder: FIFOs, devices and broken links are kept, so that
+    they fail as documents, with a line, instead of vanishing."""
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -105,7 +110,7 @@ def _texts_below(folder: Path, notes: list[str], unreadable: list[int]) -> Itera
             # Not followed: a link may loop or lead to a tree already listed.
             notes.append(f"{printable(str(path))}: a symbolic link to a folder, not followed "
                          "(give the folder as an input to include it)")
-        elif entry.name.endswith(".txt"):
+        elif Path(entry.name).suffix.lower() in SUFFIXES:
             yield path
 
 
@@ -114,7 +119,8 @@ def _where(s: Source) -> str:
 
 
 def _file_source(path: Path, dates_from_names: bool) -> Source:
-    return Source(escape(path.stem), str(path), date_from_name(path.name) if dates_from_names else None)
+    return Source(escape(path.stem), str(path), date_from_name(path.name) if dates_from_names else None,
+                  date_source="file_name")
 
 
 def _jsonl_sources(path: Path, dates_from_names: bool) -> Iterator[Source]:
@@ -139,25 +145,31 @@ def _jsonl_sources(path: Path, dates_from_names: bool) -> Iterator[Source]:
             doc_id = data.get("doc_id") if isinstance(data, dict) else None
             if not isinstance(doc_id, str) or not doc_id:
                 raise BatchError(f"{where_file}:{lineno}: expected an object with a non-empty string \"doc_id\"")
-            ddate = data.get("document_date")
+            ddate, source = data.get("document_date"), "given"
             if ddate is None and dates_from_names:
-                ddate = date_from_name(doc_id)
-            yield Source(escape(doc_id), str(path), ddate, lineno, here)
+                ddate, source = date_from_name(doc_id), "file_name"
+            yield Source(escape(doc_id), str(path), ddate, lineno, here, source)
 
 
 class Reader:
     """Texts of sources, read one at a time when an engine asks for the next task."""
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
+    def __init__(self, limits: Limits, save_text: Path | None = None):
+        self.max_bytes = limits.max_bytes
+        self.limits, self.save_text = limits, save_text
         self._jsonl: dict[str, IO[bytes]] = {}
 
     def task(self, s: Source) -> dict:
         """The task for a source, or InputError saying why it cannot be read."""
+        task = self._task(s)
+        if self.save_text is not None:
+            write_text(self.save_text, s.doc_id, task["text"])
+        return task
+
+    def _task(self, s: Source) -> dict:
         if s.offset is None:
-            decoded = read_text(s.path, self.max_bytes)
-            return {"doc_id": s.doc_id, "path": s.path, "text": decoded.text, "document_date": s.document_date,
-                    "extra": {"decoding": decoded.describe()}}
+            document = read_document(s.path, self.limits)
+            return {"path": s.path, "text": document.text, **document.meta(s.doc_id, s.document_date, s.date_source)}
         fh = self._jsonl.get(s.path)
         if fh is None:
             fh = self._jsonl[s.path] = open_regular(s.path)
@@ -179,7 +191,8 @@ class Reader:
         ddate = s.document_date
         if ddate is not None and not is_iso_day(ddate):
             raise InputError(f"{where}: document_date {ddate!r} is not YYYY-MM-DD")
-        return {"doc_id": s.doc_id, "path": s.path, "text": text, "document_date": ddate, "extra": None}
+        return {"doc_id": s.doc_id, "path": s.path, "text": text, "document_date": ddate,
+                "document_date_source": s.date_source, "extra": None}
 
     def close(self) -> None:
         for fh in self._jsonl.values():

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from ..docids import printable
+from ..text import DEFAULT_MAX_PAGES, Limits
 from ..textio import DEFAULT_MAX_BYTES, InputError
 from .engines import MAX_TIMEOUT, EngineError, Result, Task, failure, in_process
 from .inputs import BatchError, Reader, Source, date_from_name, scan, scan_inputs
@@ -118,6 +119,8 @@ def run_batch(
     resume: bool = False,
     dates_from_names: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    save_text: str | Path | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     scheduler: str | None = None,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
@@ -135,6 +138,8 @@ def run_batch(
     a Dask scheduler address) runs on Dask instead. `timeout` is per document,
     None for none. `on_result` is called with each result once it is written (to
     log, or time, the job); `on_note` with each folder left out, as it is found.
+    `save_text` (an existing folder) receives each document's extracted text as
+    DOC_ID.txt.
     Raises BatchError when the job cannot start or go on, OutputError when OUT or
     ERR cannot be written (what is in OUT stays complete and resumable).
     """
@@ -143,6 +148,8 @@ def run_batch(
         raise BatchError(f"workers must be at least 1, got {workers}")
     if max_bytes < 1:
         raise BatchError(f"max bytes must be at least 1, got {max_bytes}")
+    if max_pages < 1:
+        raise BatchError(f"max pages must be at least 1, got {max_pages}")
     if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
         raise BatchError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout}")
     output = Path(output)
@@ -168,7 +175,8 @@ def run_batch(
     try:
         done = out.resume() if resume else set()
         todo = [s for s in sources if s.doc_id not in done]
-        counts = _run(todo, out, err, workers=workers, max_bytes=max_bytes, timeout=timeout, scheduler=scheduler,
+        reader = Reader(Limits(max_bytes, max_pages), Path(save_text) if save_text else None)
+        counts = _run(todo, out, err, reader, workers=workers, max_bytes=max_bytes, timeout=timeout, scheduler=scheduler,
                       connect_timeout=connect_timeout, progress=progress, extractor=extractor, factory=factory,
                       on_result=on_result)
     finally:
@@ -178,11 +186,10 @@ def run_batch(
                    time.monotonic() - started, str(output), str(errors_path), found.notes, found.unreadable)
 
 
-def _run(todo: list[Source], out: LineFile, err: LineFile, *, workers: int, max_bytes: int,
+def _run(todo: list[Source], out: LineFile, err: LineFile, reader: Reader, *, workers: int, max_bytes: int,
          timeout: float | None, scheduler: str | None, connect_timeout: float, progress: IO[str] | None,
          extractor, factory, on_result: Callable[[Result], None] | None) -> dict[str, int]:
     counts = {"records": 0, "errors": 0}
-    reader = Reader(max_bytes)
     bar = Progress(len(todo), progress)
 
     def report(result: Result) -> None:

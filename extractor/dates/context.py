@@ -74,19 +74,26 @@ def _weekday_fits(year: int, month: int, day: int, weekday: str | None) -> bool:
 
 
 def infer_document_date(text: str, date_candidates: list[Candidate]) -> date | None:
+    return document_date_evidence(text, date_candidates)[0]
+
+
+def document_date_evidence(text: str, date_candidates: list[Candidate]) -> tuple[date | None, str | None]:
+    """The issue date and the rule that found it: "dateline", "line_start",
+    "first_date" or "weekday" (None, None when no rule applies)."""
     from .resolve import calendar_day
 
     order = infer_date_order(date_candidates)
     top = [c for c in date_candidates if c.start < _TOP and c.cue is None]
     full = [(c, calendar_day(c.parts, order)) for c in top]
     full = [(c, d) for c, d in full if d is not None]
-    for test in (_DATELINE, _LINE_START):
+    for test, rule in ((_DATELINE, "dateline"), (_LINE_START, "line_start")):
         for c, d in full:
             if test.search(text[max(0, c.start - 12):c.start]):
-                return d
+                return d, rule
     if full:
-        return full[0][1]
-    return _from_weekday(top, date_candidates)
+        return full[0][1], "first_date"
+    found = _from_weekday(top, date_candidates)
+    return found, "weekday" if found else None
 
 
 def _from_weekday(top: list[Candidate], everything: list[Candidate]) -> date | None:
