@@ -216,6 +216,12 @@ def _context_features(doc: Doc, texts: list[str], start: int, end: int, words: o
         f.append("after_capitalised")
     if end < len(texts) and texts[end][:1].isupper() and texts[end].isalpha():
         f.append("before_capitalised")
+    # `Air France-KLM`: a hyphen glued on both sides to a capitalised word continues the name
+    ws = token_view(doc).ws
+    if end + 1 < len(texts) and texts[end] == "-" and not ws[end - 1] and not ws[end] and texts[end + 1][:1].isupper():
+        f.append("glued_hyphen_after")
+    if start > 1 and texts[start - 1] == "-" and not ws[start - 2] and not ws[start - 1] and texts[start - 2][:1].isupper():
+        f.append("glued_hyphen_before")
     return f
 
 

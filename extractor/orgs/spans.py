@@ -42,7 +42,7 @@ class TokenView:
     """What the rules ask of tokens, read once per Doc into plain lists (spaCy builds a
     new Token object at every `doc[i]`, and the rules ask the same tokens many times)."""
 
-    __slots__ = ("texts", "idx", "ends", "breaks", "lower")
+    __slots__ = ("texts", "idx", "ends", "breaks", "lower", "ws")
 
     def __init__(self, doc: Doc):
         self.texts = token_texts(doc)
@@ -51,6 +51,7 @@ class TokenView:
         # breaks[i]: a line break separates token i-1 from token i
         self.breaks = [False] + [("\n" in t.whitespace_ or t.is_space) for t in doc][:-1]
         self.lower = [t.is_lower for t in doc]
+        self.ws = [bool(t.whitespace_) for t in doc]
 
     def text(self, doc: Doc, start: int, end: int) -> str:
         return doc_text(doc)[self.idx[start] : self.ends[end - 1]]

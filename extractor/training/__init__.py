@@ -7,6 +7,7 @@ tell when the shipped model is stale.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -21,19 +22,26 @@ _FEATURE_CODE = ("orgs/features.py", "orgs/learned.py", "orgs/sources.py", "orgs
 
 def inputs_hash(config_path: Path | None = None) -> str:
     """What the candidates and their features are computed from, besides the corpus:
-    the code that computes them, the ORG language data and the pipeline config."""
+    the code that computes them, the ORG language data, the fine-tuned NER and the
+    pipeline's settings for `ner` and `press_org` (but for the `decision` setting,
+    which names the model this hash is written into)."""
+    from spacy.util import load_config
+
     package = Path(__file__).resolve().parents[1]
     org = models_dir() / "org"
     files = [package / rel for rel in _FEATURE_CODE]
     files += sorted(p for p in org.rglob("*") if p.is_file() and p.name != "decision.json")
-    files.append(Path(config_path) if config_path else models_dir() / "pipeline.cfg")
     h = hashlib.sha256()
     for path in files:
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        h.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    config = load_config(Path(config_path) if config_path else models_dir() / "pipeline.cfg")
+    settings = {name: dict(config["components"].get(name, {})) for name in ("ner", "press_org")}
+    settings["press_org"].pop("decision", None)
+    h.update(json.dumps(settings, sort_keys=True).encode())
     return h.hexdigest()
 
 
-def train(corpus: Path = DEFAULT_CORPUS, seed: int = 0, epochs: int = 8, fine_tune_ner: bool = True,
+def train(corpus: Path = DEFAULT_CORPUS, seed: int = 0, epochs: int = 10, fine_tune_ner: bool = True,
           out_dir: Path | None = None, config_path: Path | None = None) -> dict:
     """Train the organization models: the fine-tuned NER, then the decision over the
     candidate pool, and write both under `out_dir` (default models/org/).
@@ -95,6 +103,7 @@ def train_decision(train, dev_docs, ner_weights: str | None, out: Path, seed: in
     dev_data = decision.examples(nlp, detector, dev_docs)
     found, total = decision.pool_recall(train_data)
     result = decision.train(train_data, dev_data, seed)
+    families = decision.family_report(train_data, dev_data, result["c"], seed)
     meta = {
         "seed": seed,
         "corpus_sha256": corpus_hash(train_docs + dev_docs),
@@ -103,6 +112,7 @@ def train_decision(train, dev_docs, ner_weights: str | None, out: Path, seed: in
         "dev_documents": len(dev_docs),
         "examples": sum(len(d.spans) for d in train_data),
         "pool_recall_train": round(found / total, 4) if total else None,
+        "dev_strict_f1_without": families,
     }
     decision.write_model(out, result, meta)
     return {"decision": str(out), "threshold": result["threshold"], "c": result["c"], "dev_strict_f1": round(result["dev_f1"], 4), **meta}

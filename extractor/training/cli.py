@@ -15,7 +15,7 @@ def add_parser(sub) -> None:
                    help="folder with splits.json (default: fixtures/train)")
     p.add_argument("--out-dir", type=Path, help="where to write ner/ and decision.json (default: models/org)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--epochs", type=int, default=8, help="NER fine-tuning epochs; the best on dev is kept (default: 8)")
+    p.add_argument("--epochs", type=int, default=10, help="NER fine-tuning epochs; the best on dev is kept (default: 10)")
     p.add_argument("--no-ner", action="store_true", help="keep the original NER; train the decision only")
     p.set_defaults(func=cmd_train)
 

@@ -71,7 +71,7 @@ def org_f1(nlp, examples_: list[Example]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def fine_tune(train_docs: list[Document], dev_docs: list[Document], seed: int = 0, epochs: int = 8, drop: float = 0.2):
+def fine_tune(train_docs: list[Document], dev_docs: list[Document], seed: int, epochs: int, drop: float = 0.2):
     """The fine-tuned NER (a Language holding only `ner`) and its best dev ORG F1; the
     epoch kept is the one with the best dev ORG F1."""
     fix_random_seed(seed)

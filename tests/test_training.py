@@ -1,0 +1,132 @@
+"""The organization models: the corpus they learn from, how they learn, what ships."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.lexicon import LexiconError, models_dir
+from extractor.orgs import data as org_data
+from extractor.orgs.learned import DecisionModel, candidate_pool
+from extractor.records import Mention, Record
+from extractor.training import DEFAULT_CORPUS, corpus_hash, documents, inputs_hash
+from extractor.training.corpus import CorpusError, Document, split_folders
+
+SHIPPED = models_dir() / "org" / "decision.json"
+
+
+# --- the corpus ---------------------------------------------------------------
+
+def test_splits_are_disjoint_by_writer():
+    folders = split_folders(DEFAULT_CORPUS)
+    names = [f for split in folders.values() for f in split]
+    assert len(names) == len(set(names))
+    assert folders["test"] and folders["dev"] and folders["train"]
+
+
+def test_corpus_size_and_organization_mentions():
+    """The issue asks for at least 300 team-written texts holding at least 5,000 ORG mentions."""
+    written = [d for split in ("train", "dev", "test") for d in documents(DEFAULT_CORPUS, split) if d.folder != "fixtures"]
+    orgs = sum(1 for d in written for m in d.gold.mentions if m.label == "ORG")
+    assert len(written) >= 300
+    assert orgs >= 5000
+    assert all(1000 <= len(d.text) <= 5000 for d in written)
+
+
+def test_a_writer_in_two_splits_is_refused(tmp_path):
+    (tmp_path / "splits.json").write_text(json.dumps({"train": ["a"], "dev": ["a"], "test": []}))
+    with pytest.raises(CorpusError, match="both"):
+        split_folders(tmp_path)
+
+
+def test_corpus_hash_ignores_order_and_sees_changes():
+    record = Record("d1", None, [Mention("ORG", "Kelvia", 0, 6)])
+    a = Document("d1", "Kelvia lève des fonds.", record, "w")
+    b = Document("d2", "Rien.", Record("d2", None, []), "w")
+    assert corpus_hash([a, b]) == corpus_hash([b, a])
+    changed = Document("d1", "Kelvia lève des fonds!", record, "w")
+    assert corpus_hash([changed, b]) != corpus_hash([a, b])
+
+
+# --- the shipped models ---------------------------------------------------------
+
+def test_shipped_decision_is_current():
+    """The shipped decision was trained on this corpus with these features, data and NER:
+    after a change to any of them, `extractor train` must be run again."""
+    meta = json.loads(SHIPPED.read_text(encoding="utf-8"))["meta"]
+    docs = documents(DEFAULT_CORPUS, "train") + documents(DEFAULT_CORPUS, "dev")
+    assert meta["corpus_sha256"] == corpus_hash(docs), "the corpus changed since training: run `extractor train`"
+    assert meta["inputs_sha256"] == inputs_hash(), "features, ORG data, NER or config changed since training: run `extractor train`"
+
+
+def test_shipped_weights_are_small():
+    total = sum(p.stat().st_size for p in (models_dir() / "org").rglob("*") if p.is_file())
+    assert total < 40_000_000
+
+
+def test_decision_model_refuses_a_broken_file(tmp_path):
+    path = tmp_path / "decision.json"
+    path.write_text('{"format": "something else"}')
+    with pytest.raises(LexiconError, match="decision.json"):
+        DecisionModel.load(path)
+    path.write_text(json.dumps({"format": "press-org-decision/1", "weights": {"bias": 1}, "threshold": 2}))
+    with pytest.raises(LexiconError, match="threshold"):
+        DecisionModel.load(path)
+
+
+# --- the candidate pool -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def org_component(extractor):
+    return extractor.nlp.get_pipe("press_org").detect
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Le Haut Conseil de stabilité financière a relevé le coussin.", "Haut Conseil de stabilité financière"),
+    ("Selon la direction départementale des territoires de la Sarthe, le projet avance.",
+     "direction départementale des territoires de la Sarthe"),
+    ("Le tour est mené par Weil, Gotshal & Manges pour le compte du fonds.", "Weil, Gotshal & Manges"),
+    ("La banque Crédit Industriel et Commercial a arrangé le prêt.", "Crédit Industriel et Commercial"),
+    ("L'équipe de l'unité « Dynamique des cellules tumorales » publie.", "Dynamique des cellules tumorales"),
+    ("Elle a rejoint l'entreprise (ex-Voltalia) en 2021.", "Voltalia"),
+])
+def test_pool_holds_names_no_rule_vouches_for(extractor, org_component, text, name):
+    """The learned decision can only keep what the pool offers: long lowercase institutional
+    names, comma lists before `&`, names joined by `et`, quoted names, `ex-` prefixes."""
+    from extractor.orgs.sources import char_offsets
+
+    doc = extractor.nlp.make_doc(text)
+    for _, proc in extractor.nlp.pipeline:
+        if not _ours(proc):
+            doc = proc(doc)
+    pool = candidate_pool(doc, org_component.proposals(doc), org_data.words())
+    spans = {text[slice(*char_offsets(doc, s, e))] for s, e in pool}
+    assert name in spans
+
+
+def _ours(proc) -> bool:
+    return type(proc).__module__.startswith("extractor")
+
+
+# --- NER fine-tuning references -----------------------------------------------------
+
+def test_ner_reference_teaches_gold_orgs_and_rehearses_other_labels(extractor):
+    from extractor.training.ner import load_base, reference_doc
+
+    nlp = load_base()
+    text = "Marie Durand dirige Kelvia à Lyon avec la Banque Zorbal."
+    predicted = nlp(text)
+    k, z = text.index("Kelvia"), text.index("Banque Zorbal")
+    gold = Record("t", None, [
+        Mention("ORG", "Kelvia", k, k + 6),
+        Mention("ORG", "Banque Zorbal", z, z + 13, optional=True),
+    ])
+    ref = reference_doc(nlp, predicted, Document("t", text, gold, "w"))
+    labels = {e.text: e.label_ for e in ref.ents}
+    assert labels["Kelvia"] == "ORG"
+    kept = {e.text: e.label_ for e in predicted.ents if e.label_ in ("PER", "LOC", "MISC") and e.text not in ("Kelvia", "Banque Zorbal")}
+    for name, label in kept.items():
+        assert labels.get(name) == label  # rehearsed: the model is not taught to forget them
+    zorbal = [t for t in ref if t.text in ("Banque", "Zorbal")]
+    assert all(t.ent_iob_ == "" for t in zorbal)  # optional gold: neither taught nor refused
