@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .records import RecordError, json_schema, read_records
-from .textio import InputError, decode, read_text
+from .inputs import from_bytes
+from .textio import InputError, read_bytes
 
 
 class UsageError(Exception):
@@ -67,15 +68,17 @@ def check_output(output: str | None, inputs: list[Path | None]) -> None:
 def _read_inputs(paths: list[Path | None], document_date: str | None, errors: list[str]) -> Iterator[tuple[str, dict]]:
     for p in paths:
         try:
-            decoded = decode(sys.stdin.buffer.read(), "stdin") if p is None else read_text(p)
+            if p is None:
+                doc = from_bytes(sys.stdin.buffer.read(), None, document_date)
+            else:
+                doc = from_bytes(read_bytes(p), p.name, document_date, where=str(p))
         except InputError as exc:
             print(f"extractor: skipped {exc}", file=sys.stderr)
             errors.append(str(exc))
             continue
-        if decoded.notice:
-            print(f"extractor: note: {decoded.notice}", file=sys.stderr)
-        yield decoded.text, {"doc_id": "stdin" if p is None else p.stem, "document_date": document_date,
-                             "extra": {"decoding": decoded.describe()}}
+        if doc.notice:
+            print(f"extractor: note: {doc.notice}", file=sys.stderr)
+        yield doc.text, doc.meta()
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -107,13 +107,14 @@ def _checked(text: str, where: str) -> str:
     return text
 
 
-def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes; a missing, unreadable or too large file is an InputError naming it."""
     path = Path(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(f"{path}: {size} bytes, over the limit of {max_bytes}")
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, not a file") from None
     except FileNotFoundError:
@@ -122,4 +123,7 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return decode(data, str(path))
+
+
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    return decode(read_bytes(path, max_bytes), str(path))

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from .engines import EngineError, Result, Task, in_process, process_pool
-from ..textio import DEFAULT_MAX_BYTES, InputError, read_text
+from ..inputs import from_bytes
+from ..textio import DEFAULT_MAX_BYTES, InputError, read_bytes
 
 # Generous for a press release; the limit exists to stop a pathological input
 # from holding a worker forever, not to police slow machines.
@@ -152,9 +153,9 @@ class _Reader:
     def task(self, s: Source) -> Task:
         """The task for a source, or InputError saying why it cannot be read."""
         if s.offset is None:
-            decoded = read_text(s.path, self.max_bytes)
-            return {"doc_id": s.doc_id, "path": s.path, "text": decoded.text, "document_date": s.document_date,
-                    "extra": {"decoding": decoded.describe()}}
+            doc = from_bytes(read_bytes(s.path, self.max_bytes), Path(s.path).name, s.document_date, where=s.path)
+            return {"doc_id": s.doc_id, "path": s.path, "text": doc.text, "document_date": s.document_date,
+                    "extra": doc.meta()["extra"]}
         fh = self._jsonl.get(s.path)
         if fh is None:
             fh = self._jsonl[s.path] = open(s.path, "rb")
