@@ -49,7 +49,8 @@ def inputs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(inputs, tmp_path_factory):
-    """The server, and (started at the same time, to share the wait) the CLI's records for `inputs`."""
+    """The server's port, and the CLI's records for `inputs` (made while the server starts, to
+    share the wait)."""
     port = free_port()
     proc = cli("serve", "--port", port, "--workers", 1, "--token", TOKEN, "--timeout", TIMEOUT,
                "--max-bytes", MAX_BYTES, "--max-batch", MAX_BATCH)
@@ -375,11 +376,14 @@ def test_page_with_a_chosen_file(server, inputs, tmp_path):
     assert all(u.startswith(base + "/") or u.startswith("blob:") for u in requests), requests
 
 
-# --- the time limit (last: it costs a worker restart) -------------------------------------------
+# --- the time limit (last: it costs a worker restart) ---------------------------------------------
+
+LONG = 120  # the seed this many times: ~790 kB, dozens of seconds of work, under the body limit
+
 
 def test_a_document_over_the_time_limit_gets_504_and_the_server_goes_on(server):
     port, cli_records = server
-    long_text = seed_text() * 120  # ~790 kB: dozens of seconds of work, under the body limit
+    long_text = seed_text() * LONG
     started = time.monotonic()
     status, _, body = request(port, "POST", "/v1/extract", {"text": long_text})
     took = time.monotonic() - started
@@ -441,12 +445,12 @@ class NoPool:
         pass
 
 
-def asgi(app, method: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+def asgi(app, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, dict[str, str], bytes]:
     """One request through the ASGI application, in this process."""
     sent: list[dict] = []
 
     async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": body, "more_body": False}
 
     async def send(message):
         sent.append(message)
@@ -456,7 +460,8 @@ def asgi(app, method: str, path: str, headers: dict[str, str]) -> tuple[int, dic
              "scheme": "http", "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 5000), "root_path": ""}
     asyncio.run(app(scope, receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
-    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}
+    content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, content
 
 
 def test_cors_only_for_the_origins_asked():
@@ -466,13 +471,13 @@ def test_cors_only_for_the_origins_asked():
     app = create_app(NoPool(), Settings(token="t", cors_origins=("http://notebook.test",)))
     preflight = {"Origin": "http://notebook.test", "Access-Control-Request-Method": "POST",
                  "Access-Control-Request-Headers": "authorization,content-type"}
-    status, headers = asgi(app, "OPTIONS", "/v1/extract", preflight)
+    status, headers, _ = asgi(app, "OPTIONS", "/v1/extract", preflight)
     assert status == 200 and headers["access-control-allow-origin"] == "http://notebook.test"
-    status, headers = asgi(app, "GET", "/v1/schema", {"Origin": "http://notebook.test", "Authorization": "Bearer t"})
+    status, headers, _ = asgi(app, "GET", "/v1/schema", {"Origin": "http://notebook.test", "Authorization": "Bearer t"})
     assert status == 200 and headers["access-control-allow-origin"] == "http://notebook.test"
-    status, headers = asgi(app, "GET", "/v1/schema", {"Origin": "http://other.test", "Authorization": "Bearer t"})
+    status, headers, _ = asgi(app, "GET", "/v1/schema", {"Origin": "http://other.test", "Authorization": "Bearer t"})
     assert status == 200 and "access-control-allow-origin" not in headers
-    status, headers = asgi(create_app(NoPool(), Settings()), "GET", "/v1/schema", {"Origin": "http://notebook.test"})
+    status, headers, _ = asgi(create_app(NoPool(), Settings()), "GET", "/v1/schema", {"Origin": "http://notebook.test"})
     assert status == 200 and "access-control-allow-origin" not in headers  # no token, no CORS: still open locally
 
 
@@ -493,3 +498,62 @@ def test_bodies_to_documents():
     with pytest.raises(RequestError) as err:
         document_from_upload(b"abc", "", {})
     assert err.value.status == 400 and "doc_id" in err.value.message
+
+
+# --- the worker pool, with workers that load no model ------------------------------------------------
+
+def test_pool_replaces_a_worker_that_dies_or_overruns():
+    import fake_workers
+    from extractor.serve.pool import WorkerPool
+
+    def task(text):
+        return {"doc_id": "d", "path": None, "text": text, "document_date": None, "extra": None}
+
+    async def scenario(pool):
+        first = json.loads((await pool.run(task("a")))["record"])
+        died = await pool.run(task("die"))
+        after_death = json.loads((await pool.run(task("b")))["record"])  # waits for the replacement
+        started = time.monotonic()
+        hung = await pool.run(task("hang"))
+        took = time.monotonic() - started
+        # Two at once: the second waits for the replacement, the loop is never blocked.
+        both = await asyncio.gather(pool.run(task("c")), pool.run(task("d")))
+        status = pool.status()
+        await pool.close()
+        return first, died, after_death, hung, took, both, status
+
+    pool = WorkerPool(1, timeout=0.5, target=fake_workers.echo)
+    pool.start()
+    first, died, after_death, hung, took, both, status = asyncio.run(scenario(pool))
+    assert first["text"] == "a" and after_death["text"] == "b" and after_death["pid"] != first["pid"]
+    assert died["stage"] == "worker" and "died" in died["reason"]
+    assert hung["stage"] == "timeout" and "more than 0.5 s" in hung["reason"] and 0.5 <= took < 3
+    assert [json.loads(r["record"])["text"] for r in both] == ["c", "d"]
+    assert status == {"configured": 1, "ready": 1, "busy": 0, "loading": 0}
+
+
+def test_pool_that_cannot_load_says_why_in_one_line():
+    import fake_workers
+    from extractor.serve.pool import PoolError, WorkerPool
+
+    with pytest.raises(PoolError, match="^a worker could not load the pipeline: OSError: no model here$"):
+        WorkerPool(2, timeout=1, target=fake_workers.cannot_load).start()
+
+
+def test_extraction_failures_map_to_500_and_504():
+    from extractor.serve.app import create_app
+    from extractor.serve.settings import Settings
+
+    class FailingPool(NoPool):
+        def __init__(self, stage, reason):
+            self.stage, self.reason = stage, reason
+
+        async def run(self, task):
+            return {"doc_id": task["doc_id"], "path": None, "stage": self.stage, "reason": self.reason}
+
+    for stage, reason, expected in (("worker", "the worker process died", 500), ("extract", "ValueError: x", 500),
+                                    ("timeout", "extraction took more than 1 s", 504)):
+        app = create_app(FailingPool(stage, reason), Settings())
+        status, headers, body = asgi(app, "POST", "/v1/extract", {"Content-Type": "application/json"},
+                                     b'{"text": "Kelvia"}')
+        assert status == expected and json.loads(body) == {"error": {"status": expected, "message": reason}}

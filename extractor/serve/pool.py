@@ -69,9 +69,9 @@ def _worker_main(conn: Connection) -> None:
 
 
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, target) -> None:
         parent_end, child_end = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_worker_main, args=(child_end,), name="extractor-serve-worker",
+        self.process = _CONTEXT.Process(target=target, args=(child_end,), name="extractor-serve-worker",
                                         daemon=True)
         self.process.start()
         child_end.close()
@@ -82,7 +82,7 @@ class _Worker:
             return msg
         reason = msg.get("fatal") if isinstance(msg, dict) else None
         self.kill()
-        raise PoolError(f"a worker could not load the pipeline: {reason or msg!r}")
+        raise PoolError(f"a worker could not load the pipeline: {reason if reason else repr(msg)}")
 
     async def receive(self, timeout: float | None) -> Any:
         """The worker's next message; TimeoutError past `timeout`, EOFError if it died."""
@@ -116,10 +116,11 @@ class _Worker:
 class WorkerPool:
     """`size` worker processes; `run` awaits one task's result, never blocking the loop."""
 
-    def __init__(self, size: int, timeout: float, log=None):
+    def __init__(self, size: int, timeout: float, log=None, target=_worker_main):
+        """`target` is what a worker process runs (tests give one that loads no model)."""
         if size < 1:
             raise ValueError(f"a pool needs at least one worker, got {size}")
-        self.size, self.timeout = size, timeout
+        self.size, self.timeout, self._target = size, timeout, target
         self.model: dict | None = None
         self._log = log or (lambda line: print(f"extractor: serve: {line}", file=sys.stderr, flush=True))
         self._idle: asyncio.Queue[_Worker] | None = None
@@ -135,7 +136,7 @@ class WorkerPool:
         """Start every worker and wait until each has loaded the pipeline (before the
         server listens: a pipeline that does not load is a one-line error, not a
         server that answers nothing)."""
-        workers = [_Worker() for _ in range(self.size)]
+        workers = [_Worker(self._target) for _ in range(self.size)]
         deadline = time.monotonic() + LOAD_TIMEOUT
         pending = {w.conn: w for w in workers}
         try:
@@ -224,7 +225,7 @@ class WorkerPool:
         self._loading += 1
         try:
             while not self._closed:
-                w = _Worker()
+                w = _Worker(self._target)
                 try:
                     msg = await w.receive(LOAD_TIMEOUT)
                     w.ready_message(msg)
