@@ -119,10 +119,18 @@ class Browser:
                          selector=selector)["nodeId"]
         self.page("DOM.setFileInputFiles", nodeId=node, files=[str(path)])
 
-    def screenshot(self, path: Path) -> None:
+    def drop_file(self, selector: str, path: Path) -> None:
+        """Drag a file from outside the page and drop it on the middle of an element."""
+        x, y = self.js(f"(function(){{var r=document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
+                       "return [r.x+r.width/2, r.y+r.height/2];})()")
+        data = {"items": [], "files": [str(path)], "dragOperationsMask": 1}
+        for kind in ("dragEnter", "dragOver", "drop"):
+            self.page("Input.dispatchDragEvent", type=kind, x=x, y=y, data=data)
+
+    def screenshot(self, path: Path, full: bool = True) -> None:
         import base64
 
-        height = self.js("document.documentElement.scrollHeight")
+        height = self.js("document.documentElement.scrollHeight") if full else 900
         self.page("Emulation.setDeviceMetricsOverride", width=1280, height=min(int(height), 4000),
                   deviceScaleFactor=1, mobile=False)
         data = self.page("Page.captureScreenshot", format="png")["data"]

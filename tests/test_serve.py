@@ -358,19 +358,19 @@ def test_page_pasted_release_shows_marks_table_and_json(server, tmp_path):
 
 
 @needs_chromium
-def test_page_with_a_chosen_file(server, inputs, tmp_path):
+def test_page_with_a_dropped_or_chosen_file(server, inputs, tmp_path):
     port, cli_records = server
     base = f"http://127.0.0.1:{port}"
-    legacy = inputs[1]
     with Browser(tmp_path / "profile") as b:
         b.open(base + "/")
-        b.set_file("#file", legacy)
-        assert b.js("document.getElementById('text').disabled") is True
         b.type_into("#token", TOKEN)
-        b.js("document.getElementById('go').click()")
-        b.wait_for("document.body.dataset.state === 'done'")
-        assert json.loads(b.js("document.getElementById('json').textContent")) == cli_records[legacy.stem]
-        assert b.js("document.getElementById('download').download") == f"{legacy.stem}.json"
+        for give, path in ((b.drop_file, inputs[1]), (b.set_file, inputs[0])):
+            give("#drop" if give == b.drop_file else "#file", path)
+            assert b.js("document.getElementById('text').disabled") is True  # the file is what gets sent
+            b.js("document.body.dataset.state = 'idle'; document.getElementById('go').click()")
+            b.wait_for("document.body.dataset.state === 'done'")
+            assert json.loads(b.js("document.getElementById('json').textContent")) == cli_records[path.stem]
+            assert b.js("document.getElementById('download').download") == f"{path.stem}.json"
         console, requests = b.console(), b.requests()
     assert console == []
     assert all(u.startswith(base + "/") or u.startswith("blob:") for u in requests), requests
