@@ -195,7 +195,7 @@ def main() -> int:
     texts = [json.dumps({"text": p.read_text(encoding="utf-8"), "doc_id": p.stem}, ensure_ascii=False).encode()
              for p in sorted(FIXTURES.glob("*.txt"))]
     chars = sum(len(json.loads(t)["text"]) for t in texts) / len(texts)
-    print(f"{len(texts)} fixture releases (mean {chars:.0f} characters), {args.clients} clients, "
+    print(f"{len(texts)} fixture releases (mean {chars:.0f} characters), {args.clients} client(s), "
           f"{args.requests} good + {args.bad} bad requests per run, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
     print(f"{'run':>3} {'workers':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
