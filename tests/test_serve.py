@@ -158,6 +158,9 @@ def test_view_is_the_record_with_its_marks(server):
     n = sum(len(expected[k]) for k in ("organizations", "amounts", "dates", "percentages"))
     assert data["view"]["text"].count("<mark class=\"m L-") == n
     assert data["view"]["table"].count("<tr>") == n + 1  # and the header row
+    hostile = 'La société <script>alert("x")</script> Kelvia lève 3 M€ <img src=x onerror=alert(1)>.'
+    view = json.loads(request(port, "POST", "/v1/view", {"text": hostile})[2])["view"]
+    assert "<script>" not in view["text"] and "<img" not in view["text"] and "&lt;script&gt;" in view["text"]
 
 
 def test_batch_keeps_order_and_gives_failures_their_own_slot(server):
