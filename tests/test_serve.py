@@ -432,6 +432,18 @@ def test_token_from_the_environment_and_options(monkeypatch):
     assert main(["serve", "--token", " "]) == 2
 
 
+def test_without_the_serve_extra_the_command_says_what_to_install(monkeypatch, capsys):
+    import importlib.util
+
+    from extractor.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err == ("extractor: error: extractor serve needs uvicorn: "
+                                       "pip install 'press-extractor[serve]'\n")
+
+
 # --- the application alone (no worker): CORS when asked ----------------------------------------------
 
 class NoPool:
