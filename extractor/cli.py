@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -288,6 +289,55 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- serve ---------------------------------------------------------------------
+
+TOKEN_ENV = "EXTRACTOR_TOKEN"
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from importlib.util import find_spec
+
+    missing = [name for name, modules in (("starlette", ["starlette"]), ("uvicorn", ["uvicorn"]),
+                                          ("python-multipart", ["python_multipart", "multipart"]))
+               if not any(find_spec(m) for m in modules)]
+    if missing:
+        raise UsageError(f"extractor serve needs {', '.join(missing)}: pip install 'press-extractor[serve]'")
+    from .serve import ServeError, Settings, serve
+
+    token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
+    if token is not None and not token.strip():
+        raise UsageError("--token is empty")
+    if token is None and args.host not in _LOOPBACK:
+        print(f"extractor: warning: serving on {args.host} without a token: anyone who can reach this port "
+              f"can use it (set --token or {TOKEN_ENV})", file=sys.stderr)
+    from .batch.jobs import usable_cpus
+
+    workers = args.workers or usable_cpus()
+    settings = Settings(token=token, max_bytes=args.max_bytes, timeout=args.timeout, max_batch=args.max_batch,
+                        cors_origins=tuple(args.cors_origin or ()))
+    try:
+        serve(args.host, args.port, workers, settings)
+    except ServeError as exc:
+        raise UsageError(str(exc)) from None
+    except KeyboardInterrupt:  # Ctrl-C is how a server in a terminal is stopped: not a failure
+        print("extractor: serve: stopped", file=sys.stderr)
+    return 0
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {value!r}")
+    return int(value)
+
+
+# --- schema --------------------------------------------------------------------
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description="Facts from French press releases.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -373,6 +423,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the record's JSON Schema")
     p.set_defaults(func=cmd_schema)
+
+    from .serve.settings import DEFAULT_MAX_BATCH
+    from .serve.settings import DEFAULT_MAX_BYTES as DEFAULT_SERVE_MAX_BYTES
+    from .serve.settings import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
+
+    p = sub.add_parser("serve", help="run the HTTP API and the try-it page")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="worker processes, each holding the model (default: the usable CPUs)")
+    p.add_argument("--token", metavar="T",
+                   help=f"every /v1 call needs 'Authorization: Bearer T' (default: ${TOKEN_ENV}, else no token)")
+    p.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_SERVE_MAX_BYTES, metavar="N",
+                   help=f"larger request bodies get 413 (default: {DEFAULT_SERVE_MAX_BYTES})")
+    p.add_argument("--timeout", type=_seconds, default=DEFAULT_SERVE_TIMEOUT, metavar="SECONDS",
+                   help=f"a document taking longer gets 504 and its worker is replaced "
+                        f"(default: {DEFAULT_SERVE_TIMEOUT:g})")
+    p.add_argument("--max-batch", type=_positive_int, default=DEFAULT_MAX_BATCH, metavar="N",
+                   help=f"documents per /v1/extract/batch request (default: {DEFAULT_MAX_BATCH})")
+    p.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                   help="let pages from ORIGIN call the API (repeatable; default: none)")
+    p.set_defaults(func=cmd_serve)
 
     from .training.cli import add_parser as add_train_parser
 

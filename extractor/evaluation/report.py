@@ -4,11 +4,15 @@ Each gold document is shown twice, gold on the left and predictions on the right
 as the same pre-wrapped text in columns of equal width: marks change colours and
 underlines only, never the glyphs' positions, so both views wrap into the same lines.
 All text from documents and records goes through `esc`.
+
+`marked_text`, `Mark`, `table` and `LABEL_CSS` are the rendering that other pages
+share (the service's try-it page shows one record with them).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .errors import Alignment, ErrorReport, Kind, describe_fields, show
 from .scoring import LABEL_ORDER, Evaluation
@@ -42,7 +46,8 @@ def render(ev: Evaluation, report: ErrorReport, texts: Mapping[str, str], title:
 
 # --- tables ------------------------------------------------------------------------------
 
-def _table(headers: list[str], rows: list[list[object]], cls: str = "") -> str:
+def table(headers: list[str], rows: list[list[object]], cls: str = "") -> str:
+    """A table with every header and cell escaped."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table class=\"{cls}\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -55,21 +60,21 @@ def _summary(ev: Evaluation, report: ErrorReport) -> str:
              "<section class=\"scores\"><div><h2>Scores</h2>"]
     rows = [[scheme, label, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", c.tp, c.fp, c.fn]
             for scheme, by_label in ev.counts.items() for label, c in by_label.items()]
-    parts.append(_table(["mode", "label", "P", "R", "F1", "tp", "fp", "fn"], rows, "num"))
+    parts.append(table(["mode", "label", "P", "R", "F1", "tp", "fp", "fn"], rows, "num"))
     q_rows = [[label, f"{ok / total:.3f}" if total else "n/a", ok, total] for label, (ok, total) in ev.qualifier.items()]
     parts.append("<h3>Qualifier accuracy (strict matches)</h3>")
-    parts.append(_table(["label", "accuracy", "correct", "total"], q_rows, "num"))
+    parts.append(table(["label", "accuracy", "correct", "total"], q_rows, "num"))
     o = ev.organizations
     parts.append(f"<p>Organizations, document level: P {o.precision:.3f} R {o.recall:.3f} F1 {o.f1:.3f} "
                  f"(tp {o.tp}, fp {o.fp}, fn {o.fn})</p></div><div><h2>Errors</h2>")
     counts = {k: len(v) for k, v in report.by_kind().items()}
-    parts.append(_table(["kind", "count"], [[k.value, n] for k, n in counts.items()], "num"))
+    parts.append(table(["kind", "count"], [[k.value, n] for k, n in counts.items()], "num"))
     names = list(report.confusion)
     parts.append("<h3>Label confusion (rows gold, columns predicted)</h3>")
-    parts.append(_table(["gold \\ pred", *names], [[g, *report.confusion[g].values()] for g in names], "num"))
+    parts.append(table(["gold \\ pred", *names], [[g, *report.confusion[g].values()] for g in names], "num"))
     parts.append("</div><div><h2>Most frequent errors</h2>")
     rows = [[g.count, g.kind.value, g.labels, show(g.surface)] for g in report.groups[:GROUPS_SHOWN]]
-    parts.append(_table(["count", "kind", "label", "surface"], rows, "groups"))
+    parts.append(table(["count", "kind", "label", "surface"], rows, "groups"))
     if len(report.groups) > GROUPS_SHOWN:
         parts.append(f"<p>{len(report.groups) - GROUPS_SHOWN} more groups: see <code>--errors</code>.</p>")
     parts.append("</div></section>")
@@ -107,41 +112,71 @@ def _document(index: int, doc_id: str, items: list[Alignment], text: str | None)
     return f"<section class=\"doc\" id=\"doc-{index}\">{head}<div class=\"views\">{views}</div></section>"
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A mention to highlight, with what the page adds to its label: CSS classes,
+    `data-*` attributes and tooltip lines."""
+    mention: Mention
+    classes: tuple[str, ...] = ()
+    data: tuple[tuple[str, str], ...] = ()
+    tip: tuple[str, ...] = ()
+
+
 def _view(text: str | None, marks: list[tuple[Mention, list[str], str, Mention | None]]) -> str:
-    marks = sorted(marks, key=lambda t: (t[0].start, t[0].end))
+    return marked_text(text, [_error_mark(m, kinds, pair, other) for m, kinds, pair, other in marks])
+
+
+def _error_mark(m: Mention, kinds: list[str], pair: str, other: Mention | None) -> Mark:
+    tip = ["optional"] if m.optional else []
+    tip.append(" + ".join(kinds))
+    # The other side only tells something when the two differ.
+    if other is not None and kinds != ["correct"]:
+        tip.append(f"other side: {brief(other)}")
+    err = ("err",) if set(kinds) - {"correct", "ignored"} else ()
+    return Mark(m, err, (("kinds", " ".join(kinds)), ("pair", pair)), tuple(tip))
+
+
+def marked_text(text: str | None, marks: Iterable[Mark]) -> str:
+    """The text, escaped and pre-wrapped, with each mention in a `<mark>` coloured by
+    label (LABEL_CSS); without the text, the mentions as a list."""
+    marks = sorted(marks, key=lambda k: (k.mention.start, k.mention.end))
     if text is None:
-        return "<ul class=\"list\">" + "".join(f"<li>{_mark(m, m.text, k, p, o)}</li>" for m, k, p, o in marks) + "</ul>"
+        return "<ul class=\"list\">" + "".join(f"<li>{_mark(k, k.mention.text)}</li>" for k in marks) + "</ul>"
     out, pos = [], 0
-    for m, kinds, pair, other in marks:
+    for k in marks:
+        m = k.mention
         # Records never overlap; a prediction built by hand might: show it from where the last one ended.
         start = min(max(m.start, pos), len(text))
         end = min(max(m.end, start), len(text))
         out.append(esc(text[pos:start]))
-        out.append(_mark(m, text[start:end], kinds, pair, other, clipped=(start, end) != (m.start, m.end)))
+        out.append(_mark(k, text[start:end], clipped=(start, end) != (m.start, m.end)))
         pos = end
     out.append(esc(text[pos:]))
     return f"<pre>{''.join(out)}</pre>"
 
 
-def _mark(m: Mention, shown: str, kinds: list[str], pair: str, other: Mention | None, clipped: bool = False) -> str:
-    tip = [_brief(m)]
-    if m.optional:
-        tip.append("optional")
-    tip.append(" + ".join(kinds))
-    # The other side only tells something when the two differ.
-    if other is not None and kinds != ["correct"]:
-        tip.append(f"other side: {_brief(other)}")
+def _mark(k: Mark, shown: str, clipped: bool = False) -> str:
+    m = k.mention
+    tip = [brief(m), *k.tip]
     if clipped:
         tip.append("overlaps another mention or leaves the text: shown clipped")
-    err = " err" if set(kinds) - {"correct", "ignored"} else ""
-    return (f"<mark class=\"m L-{esc(m.label)}{err}\" data-label=\"{esc(m.label)}\" data-kinds=\"{' '.join(kinds)}\" "
-            f"data-pair=\"{pair}\" title=\"{esc(' · '.join(tip))}\">{esc(shown)}</mark>")
+    classes = " ".join(("m", f"L-{m.label}", *k.classes))
+    data = "".join(f" data-{name}=\"{esc(value)}\"" for name, value in (("label", m.label), *k.data))
+    return f"<mark class=\"{esc(classes)}\"{data} title=\"{esc(' · '.join(tip))}\">{esc(shown)}</mark>"
 
 
-def _brief(m: Mention) -> str:
+def brief(m: Mention) -> str:
+    """A mention on one line: label, offsets, text and normalized fields."""
     fields = describe_fields(m)
     return f"{m.label} {m.start}-{m.end} «{show(m.text)}»" + ("" if fields == "-" else f" {fields}")
 
+
+# Marks and label colours: the part of the style that pages sharing `marked_text` need.
+LABEL_CSS = """
+pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.6 monospace;margin:0;padding:.5em;border:1px solid #ddd;background:#fff}
+mark{color:inherit;padding:0;border-radius:2px}
+.L-ORG{background:#cfe0ff}.L-MONEY{background:#c9efc9}.L-DATE{background:#ffe2a8}.L-PERCENT{background:#f1cdf0}
+""".strip()
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 1.5em 3em;color:#222}
@@ -156,11 +191,9 @@ table.groups td:last-child{font-family:monospace}
 .chip{border-radius:3px;padding:0 5px}
 .views{display:grid;grid-template-columns:1fr 1fr;gap:1em}
 .view{min-width:0}
-pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13px/1.6 monospace;margin:0;padding:.5em;border:1px solid #ddd;background:#fff}
 .doc{border-top:2px solid #888;margin-top:1.5em}.doc.hidden{display:none}.meta{color:#555;margin:0}
 .warn{color:#a40}
-mark{color:inherit;padding:0;border-radius:2px}
-.L-ORG{background:#cfe0ff}.L-MONEY{background:#c9efc9}.L-DATE{background:#ffe2a8}.L-PERCENT{background:#f1cdf0}
+""" + LABEL_CSS + """
 mark.err{text-decoration:underline wavy var(--k,#d00);text-decoration-thickness:2px;text-underline-offset:3px}
 [data-kinds~=boundary],.K-boundary{--k:#e07000}[data-kinds~=label],.K-label{--k:#8a2be2}
 [data-kinds~=value],[data-kinds~=qualifier],.K-value,.K-qualifier{--k:#0060d0}
