@@ -230,3 +230,36 @@ def test_seed(seed_record, seed_gold):
     # as the evaluator does, a prediction on an optional gold mention is neither right nor wrong
     names = {m.name for m in scored}
     assert {key(n) for n in names} == {key(m.text) for m in seed_gold.organizations if not m.optional}
+
+
+def test_anchored_matcher_finds_what_the_whole_doc_matcher_finds(extractor):
+    """The ORG patterns run only where their first token can match; the matches are the
+    whole-Doc Matcher's, on every fixture and on sentences crowded with pattern words."""
+    from pathlib import Path
+
+    from spacy.matcher import Matcher
+
+    from extractor.orgs.anchors import AnchoredMatcher
+
+    nlp = extractor.nlp
+    whole = Matcher(nlp.vocab, validate=True)
+    for pattern in org_data.patterns():
+        whole.add(pattern.id, [pattern.tokens])
+    anchored = AnchoredMatcher(nlp, org_data.patterns())
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("fixtures/press_releases").glob("*.txt"))]
+    texts.append("la start-up lyonnaise jeune innovante Kelvia SAS, la Région Bretagne, le Conseil régional "
+                 "économique et social de la Région, la Chambre de commerce et d'industrie de Lyon, Mistral.ai, X-FAB FRANCE")
+    for doc in nlp.pipe(texts, disable=[n for n in nlp.pipe_names if n != "ner"]):
+        expected = {(nlp.vocab.strings[k], s, e) for k, s, e in whole(doc)}
+        assert set(anchored(doc)) == expected
+
+
+def test_a_pattern_that_cannot_be_anchored_is_refused(extractor):
+    from extractor.lexicon import LexiconError
+    from extractor.orgs.anchors import AnchoredMatcher
+    from extractor.orgs.data import Pattern
+
+    with pytest.raises(LexiconError, match="first token"):
+        AnchoredMatcher(extractor.nlp, [Pattern("bad:shape", "full", [{"IS_TITLE": True}, {"ORTH": "SA"}])])
+    with pytest.raises(LexiconError, match="may be absent"):
+        AnchoredMatcher(extractor.nlp, [Pattern("bad:optional", "full", [{"ORTH": "Le", "OP": "?"}, {"ORTH": "SA"}])])

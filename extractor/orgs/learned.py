@@ -67,18 +67,29 @@ def candidate_pool(doc: Doc, proposals: list[Proposal], words: org_data.Words) -
         if parts:
             ev.parts.update(parts)
 
+    trims: dict[tuple[int, int, str], tuple[int, int] | None] = {}
     for p in proposals + _all_entities(doc) + name_chunks(doc, words) + head_extensions(doc, words) + quoted(doc):
         base = _source_family(p.source)
         add(p.start, p.end, base, p.rank, p.parts)
-        trimmed = clean(doc, p, words, refuse=False)
-        if trimmed is not None and (trimmed.start, trimmed.end) != (p.start, p.end):
-            add(trimmed.start, trimmed.end, base + "~trim", p.rank, p.parts)
+        # many sources propose the same span, and trimming depends only on the span and on
+        # the few sources it treats apart: trim each once
+        key = (p.start, p.end, p.source if p.source.startswith(_TRIMMED_APART) else "")
+        if key not in trims:
+            trimmed = clean(doc, p, words, refuse=False)
+            trims[key] = None if trimmed is None else (trimmed.start, trimmed.end)
+        span = trims[key]
+        if span is not None and span != (p.start, p.end):
+            add(span[0], span[1], base + "~trim", p.rank, p.parts)
     sourced = [Proposal(s, e, ev.rank, "") for (s, e), ev in pool.items() if ev.rank < 3]
     taken = [False] * len(doc)
     for p in defined_acronyms(doc, sourced, taken, words):
         add(p.start, p.end, "defined-acronym", 2)
     _add_other_occurrences(doc, sourced, add)
     return pool
+
+
+# sources whose spans `rules.clean` trims in their own way (kept articles, kept last words, lists)
+_TRIMMED_APART = ("gazetteer", "cue:", "post:", "legal:", "suffix:", "headlist:", "head:lowercase-school")
 
 
 def _all_entities(doc: Doc) -> list[Proposal]:

@@ -10,12 +10,13 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..components import per_doc
 from . import data as org_data
 from . import names as org_names
+from .anchors import AnchoredMatcher
 from .data import fold
 from .spans import (
     after_event_word,
@@ -94,18 +95,14 @@ class Patterns:
     def __init__(self, nlp: Language, words: org_data.Words, use_ner: bool = True):
         self.words = words
         self.use_ner = use_ner
-        self.matcher = Matcher(nlp.vocab, validate=True)
-        self.kinds: dict[str, str] = {}
-        for pattern in org_data.patterns():
-            self.matcher.add(pattern.id, [pattern.tokens])
-            self.kinds[pattern.id] = pattern.kind
+        self.matcher = AnchoredMatcher(nlp, org_data.patterns())
+        self.kinds = {pattern.id: pattern.kind for pattern in org_data.patterns()}
 
     def __call__(self, doc: Doc) -> list[Proposal]:
         by_start = {e.start: e for e in ents(doc)} if self.use_ner else {}
         by_end = {e.end: e for e in ents(doc)} if self.use_ner else {}
         out = []
-        for key, start, end in self.matcher(doc):
-            pid = doc.vocab.strings[key]
+        for pid, start, end in self.matcher(doc):
             span = self._span(doc, self.kinds[pid], start, end, by_start, by_end)
             if span is not None:
                 out.append(Proposal(span[0], span[1], 0, pid))
