@@ -54,18 +54,20 @@ class Gazetteer:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entries: dict[str, org_data.GazetteerEntry] = {}
-        exact: dict[str, list[Doc]] = {}
-        lower: dict[str, list[Doc]] = {}
+        # name -> the spellings to match, keyed by what the matcher compares (a building
+        # cost: a spelling that differs only in case is one pattern for the LOWER matcher)
+        exact: dict[str, dict[str, str]] = {}
+        lower: dict[str, dict[str, str]] = {}
         for form, entry in knowledge.forms.items():
             self.entries[entry.name] = entry
-            table = exact if entry.exact or is_acronym(form) else lower
+            is_exact = entry.exact or is_acronym(form)
+            table = exact if is_exact else lower
             # French text writes the apostrophe straight or curly: `Ville d'Angers`, `Ville d’Angers`
             for spelling in {v for f in (form, strip_accents(form)) for v in (f, f.replace("'", "’"), f.replace("’", "'"))}:
-                table.setdefault(entry.name, []).append(nlp.make_doc(spelling))
-        for name, docs in exact.items():
-            self.exact.add(name, docs)
-        for name, docs in lower.items():
-            self.lower.add(name, docs)
+                table.setdefault(entry.name, {}).setdefault(spelling if is_exact else spelling.lower(), spelling)
+        for matcher, table in ((self.exact, exact), (self.lower, lower)):
+            for name, spellings in table.items():
+                matcher.add(name, [nlp.make_doc(spelling) for spelling in spellings.values()])
 
     def __call__(self, doc: Doc) -> list[Proposal]:
         out = []
