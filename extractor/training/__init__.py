@@ -17,7 +17,10 @@ from .corpus import corpus_hash, documents
 __all__ = ["train", "train_decision", "inputs_hash", "corpus_hash", "documents", "DEFAULT_CORPUS"]
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "train"
-_FEATURE_CODE = ("orgs/features.py", "orgs/learned.py", "orgs/sources.py", "orgs/rules.py", "orgs/spans.py", "orgs/data.py")
+_FEATURE_CODE = (
+    "orgs/features.py", "orgs/learned.py", "orgs/sources.py", "orgs/anchors.py", "orgs/rules.py", "orgs/spans.py",
+    "orgs/data.py", "orgs/names.py",
+)
 
 
 def inputs_hash(config_path: Path | None = None) -> str:
