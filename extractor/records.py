@@ -1,4 +1,4 @@
-"""The record: one press release in, one record out (see ANNOTATION.md).
+"""The record: one press release in, one record out (the contract: docs/annotation.md).
 
 The same types carry the extractor's output and the gold annotation, so the
 evaluator never has to translate between two shapes.

@@ -1,4 +1,4 @@
-"""Error analysis: which mentions went wrong, and how (ANNOTATION.md section 4).
+"""Error analysis: which mentions went wrong, and how (docs/annotation.md, section 7).
 
 `align` pairs the gold and predicted mentions of one document in the same order of
 preference the scores use, so the error list reconciles with the counts:

@@ -1,4 +1,4 @@
-"""Score predicted records against gold records (ANNOTATION.md section 4).
+"""Score predicted records against gold records (docs/annotation.md, section 7).
 
 One small class per scoring scheme, each counting (tp, fp, fn) for one label of
 one document; `evaluate` sums them over documents and labels.
