@@ -67,6 +67,11 @@ def _country_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+def load() -> None:
+    """Read and check the document-context data now (at pipeline build) rather than on first use."""
+    _country_patterns()
+
+
 def detect_country(text: str) -> str | None:
     """ISO 3166 code of the country the release is about, when its words say so clearly.
 

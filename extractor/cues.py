@@ -45,6 +45,11 @@ def _tables(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, to_qualifier
 
 
+def load(kind: str) -> None:
+    """Read and check the cues of `kind` now (at pipeline build) rather than on first use."""
+    _tables(kind)
+
+
 def find_cue(text: str, start: int, kind: str) -> tuple[int, str] | None:
     """The cue written immediately before `start`, as (cue start offset, cue text).
 

@@ -1,10 +1,9 @@
 """Currencies as written in French releases, from models/lexicon/currencies.json.
 
 The data file says how French writes each currency (symbols, codes, words,
-subunits, bare words whose meaning depends on the country). price-parser
-contributes what it knows well: the list of ISO 4217 codes the file is checked
-against, and the unambiguous one-character symbols (₹, ₪, ₫...) the file does
-not list.
+subunits, bare words whose meaning depends on the country). Its ISO 4217 codes are
+checked against Babel's list, which follows the Unicode CLDR: a public, maintained
+table, so a code that does not exist (or a typo) fails on load.
 """
 from __future__ import annotations
 
@@ -13,10 +12,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Mapping
 
-# price-parser keeps its currency table in a private module. It is the maintained
-# table we depend on anyway, so we read it; if a release moves it, the import fails
-# loudly instead of silently losing currencies.
-from price_parser._currencies import CURRENCIES, REPLACED_BY_EURO
+from babel.numbers import list_currencies
 
 from .lexicon import LexiconError, load_json
 
@@ -81,7 +77,7 @@ def _unit(row: dict) -> Unit:
     iso = row.get("iso")
     countries = row.get("by_country", {})
     for code in [iso, *countries.values()]:
-        if code not in CURRENCIES:
+        if code not in _iso_codes():
             raise LexiconError(f"{_FILE}: {code!r} is not an ISO 4217 code")
     try:
         divisor = Decimal(row.get("divisor", "1"))
@@ -112,23 +108,12 @@ def table() -> Table:
                 if norm(form) in target:
                     raise LexiconError(f"{_FILE}: {form!r} is claimed by two currencies")
                 target[norm(form)] = unit
-    for symbol, iso in _price_parser_symbols().items():
-        symbols.setdefault(symbol, Unit(iso))
     return Table(symbols, codes, words)
 
 
-def _price_parser_symbols() -> dict[str, str]:
-    """One-character, non-letter symbols that price-parser gives a single living currency."""
-    owners: dict[str, set[str]] = {}
-    for iso, info in CURRENCIES.items():
-        for sym in (info.get("s"), info.get("sn"), *info.get("sn2", [])):
-            if sym:
-                owners.setdefault(sym, set()).add(iso)
-    return {
-        sym: next(iter(isos))
-        for sym, isos in owners.items()
-        if len(sym) == 1 and not sym.isalnum() and len(isos) == 1 and not isos & set(REPLACED_BY_EURO)
-    }
+@cache
+def _iso_codes() -> frozenset[str]:
+    return frozenset(list_currencies())
 
 
 def lookup(surface: str) -> Unit:

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from .errors import ExtractorError
 from .records import LISTS, Record
 
 FORMATS = ("csv", "parquet", "sqlite")
@@ -30,7 +31,7 @@ MENTION_COLUMNS = ("doc_id", "label", "text", "start", "end", "value", "high", "
 INTEGER_COLUMNS = {"pages", "characters", *LISTS, "start", "end"}
 
 
-class ExportError(ValueError):
+class ExportError(ExtractorError, ValueError):
     """The export cannot be written; the message is one line."""
 
 

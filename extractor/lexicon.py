@@ -1,24 +1,37 @@
 """Language data under models/: located once, loaded once, validated on load.
 
 In a source checkout (and an editable install) the data is the repository's
-`models/` folder; a wheel carries the same folder as `extractor/models`.
+`models/` folder; a wheel carries the same folder as `extractor/models`; the
+environment variable `EXTRACTOR_MODELS` names another one.
 """
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .errors import ExtractorError
+
 _HERE = Path(__file__).resolve().parent
 
 
-class LexiconError(ValueError):
+class LexiconError(ExtractorError, ValueError):
     """A data file under models/ that breaks its own format."""
+
+
+# Another models/ folder (a retrained copy, a test's broken one) instead of the package's.
+MODELS_ENV = "EXTRACTOR_MODELS"
 
 
 @cache
 def models_dir() -> Path:
+    chosen = os.environ.get(MODELS_ENV)
+    if chosen:
+        if not (Path(chosen) / "pipeline.cfg").is_file():
+            raise LexiconError(f"{chosen}: no pipeline.cfg in the folder {MODELS_ENV} names")
+        return Path(chosen)
     for candidate in (_HERE / "models", _HERE.parent / "models"):
         if (candidate / "pipeline.cfg").is_file():
             return candidate

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from text_to_num import text2num
 
+from .errors import ExtractorError
 from .lexicon import LexiconError, load_json, string_table
 
 if TYPE_CHECKING:
@@ -31,6 +32,10 @@ _GROUP_MARKS = SPACES + "'’"
 MINUS_SIGNS = "-–−"
 SIGNS = MINUS_SIGNS + "+"
 _APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
+
+
+class NumberError(ExtractorError, ValueError):
+    """Written pieces that are no number (detection found the shape, the value is not there)."""
 
 
 def parse_digits(text: str) -> Decimal:
@@ -50,7 +55,7 @@ def parse_digits(text: str) -> Decimal:
     (Decimal('-3.4'), Decimal('-2.7'), Decimal('12'), Decimal('-0.5'))
     >>> parse_digits("12 ans")
     Traceback (most recent call last):
-    ValueError: not a French number: '12 ans'
+    extractor.numbers.NumberError: not a French number: '12 ans'
     """
     body = text.strip(SPACES)
     negative = False
@@ -68,7 +73,7 @@ def parse_digits(text: str) -> Decimal:
     else:
         body = body.replace(".", "")
     if not re.fullmatch(r"\d+(?:\.\d+)?", body):
-        raise ValueError(f"not a French number: {text!r}")
+        raise NumberError(f"not a French number: {text!r}")
     value = Decimal(body)
     return -value if negative else value
 
@@ -91,7 +96,7 @@ def parse_words(text: str) -> Decimal:
     (Decimal('1500000000'), Decimal('2500000'), Decimal('3.5'))
     >>> parse_words("UN MILLION D'")
     Traceback (most recent call last):
-    ValueError: not a French number in words: "UN MILLION D'"
+    extractor.numbers.NumberError: not a French number in words: "UN MILLION D'"
     """
     words = " ".join(text.translate(_APOS).lower().split())
     half = Decimal(0)
@@ -102,8 +107,20 @@ def parse_words(text: str) -> Decimal:
         half = scale_factor(last, written="word") / 2 if is_scale(last, "word") else Decimal("0.5")
     try:
         return Decimal(text2num(words, "fr")) + half
-    except ValueError:
-        raise ValueError(f"not a French number in words: {text!r}") from None
+    except ValueError:  # text2num's way of saying the words make no number
+        raise NumberError(f"not a French number in words: {text!r}") from None
+
+
+def value(written: str, sign: str | None = None) -> Decimal:
+    """The value of a number as detection found it: in digits (or in parentheses, negative)
+    or in words, with the sign written before it.
+
+    >>> value("5,25"), value("trois", "-"), value("(3,4)"), value("12", "+")
+    (Decimal('5.25'), Decimal('-3'), Decimal('-3.4'), Decimal('12'))
+    """
+    in_digits = written[:1].isdigit() or written[:1] == "("
+    found = parse_digits(written) if in_digits else parse_words(written)
+    return -found if sign and sign.strip() in MINUS_SIGNS else found
 
 
 def to_string(value: Decimal) -> str:
@@ -171,7 +188,7 @@ def scale_factor(form: str, written: str | None = None) -> Decimal:
     for key in (("abbr", form), ("word", form.lower())):
         if written in (None, key[0]) and key in table:
             return table[key]
-    raise ValueError(f"not a scale word: {form!r}")
+    raise NumberError(f"not a scale word: {form!r}")
 
 
 # --- pattern pieces (regex source) -----------------------------------------------

@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.util import load_config
 
+from .errors import ExtractorError
 from .lexicon import models_dir
 from .tokenizer import GuardedTokenizer
 
@@ -22,7 +23,7 @@ from .tokenizer import GuardedTokenizer
 from . import dates, money, orgs, percent  # noqa: E402,F401
 
 
-class PipelineError(RuntimeError):
+class PipelineError(ExtractorError, RuntimeError):
     pass
 
 
@@ -57,6 +58,9 @@ def build(config_path: str | Path | None = None, overrides: dict | None = None) 
         nlp.add_pipe(factory, name=name, config=block)
     if nlp.pipe_names != names:
         raise PipelineError(f"{path}: built {nlp.pipe_names}, config asks for {names}")
+    from . import context
+
+    context.load()  # resolution runs after the components, on data checked here
     return nlp
 
 

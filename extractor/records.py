@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .errors import ExtractorError
 from .docids import printable, unescape
 
 SCHEMA = "press-record/1"
@@ -50,7 +51,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_NAME_BYTES = 255 - len(".meta.json")
 
 
-class RecordError(ValueError):
+class RecordError(ExtractorError, ValueError):
     """A record or gold file that breaks the contract; the message is one line."""
 
 

@@ -76,10 +76,9 @@ def test_currency_data_is_checked_against_iso_codes():
         currencies._unit({"iso": "GBP", "divisor": "zero"})
 
 
-def test_price_parser_adds_unambiguous_symbols_only():
-    extra = currencies._price_parser_symbols()
-    assert extra["₹"] == "INR"
-    assert "$" not in extra and "£" not in extra  # shared by several currencies
+def test_one_character_symbols_of_one_currency_are_data():
+    assert currencies.lookup("₹").iso == "INR"
+    assert currencies.lookup("₫").iso == "VND"
 
 
 @pytest.mark.parametrize("factory, key, module", [("press_money", "money", money), ("press_percent", "percent", percent)])

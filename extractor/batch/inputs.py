@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Iterator
 
+from ..errors import ExtractorError
 from ..docids import escape, printable
 from ..records import RecordError, is_iso_day, parse_json
 from ..text import Limits, read_document
@@ -21,7 +22,7 @@ from ..text.sniff import SUFFIXES
 from ..textio import InputError, open_regular
 
 
-class BatchError(ValueError):
+class BatchError(ExtractorError, ValueError):
     """The job cannot start or go on (bad inputs, duplicate doc_ids, ...); one line."""
 
 

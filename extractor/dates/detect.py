@@ -54,6 +54,8 @@ def detect_text(text: str) -> list[Candidate]:
 
 @Language.factory("press_date")
 def make_date_detector(nlp: Language, name: str) -> DetectorComponent:
+    # Compiled now, so that a broken data file stops the pipeline build, not a document.
+    patterns(), cues.load("date"), cues.load("quantity")
     return text_detector("date", detect_text)
 
 

@@ -10,12 +10,14 @@ from calendar import monthrange
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from ..errors import ExtractorError
+
 # Meteorological seasons; a winter is labelled with the year of its December.
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 NEARER_BY = 3  # months
 
 
-class Unresolvable(ValueError):
+class Unresolvable(ExtractorError, ValueError):
     """Parts that name no calendar date (31 février, a weekday with no issue date...)."""
 
 

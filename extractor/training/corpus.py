@@ -11,12 +11,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ExtractorError
 from ..records import Record, RecordError, read_records
 
 SPLITS = ("train", "dev", "test")
 
 
-class CorpusError(ValueError):
+class CorpusError(ExtractorError, ValueError):
     pass
 
 
