@@ -24,6 +24,12 @@ from .outputs import OutputError, clashing_input, writing
 from .records import json_schema, read_records
 from .textio import DEFAULT_MAX_BYTES, InputError
 
+__all__ = [
+    "EXIT_OUTPUT", "EXIT_TERMINATED", "Terminated", "UsageError", "text_paths", "check_output", "cmd_extract",
+    "cmd_batch", "cmd_evaluate", "cmd_convert", "cmd_export", "cmd_schema", "TOKEN_ENV", "cmd_serve",
+    "build_parser", "main"
+]
+
 EXIT_OUTPUT = 74  # sysexits.h EX_IOERR: what was written before is complete
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process the signal ended
 

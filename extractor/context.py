@@ -10,6 +10,8 @@ from .candidates import Candidate, DocContext
 from .dates.context import document_date_evidence, infer_date_order
 from .lexicon import string_table
 
+__all__ = ["DATE_EVIDENCE", "build", "choose_document_date", "load", "detect_country"]
+
 # Evidence of the issue date, strongest first (a date given by the caller beats all).
 # The release's own dateline, or a date opening a line of its header, is the issue
 # date as its authors wrote it. A web page's publication metadata and an e-mail's

@@ -10,6 +10,8 @@ from functools import cache
 
 from .lexicon import string_table
 
+__all__ = ["KINDS", "load", "find_cue", "qualifier"]
+
 KINDS = ("quantity", "date")
 _WINDOW = 40  # longest cue ("aux alentours de") plus spacing, with room to spare
 _APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})

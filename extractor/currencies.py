@@ -16,6 +16,8 @@ from babel.numbers import list_currencies
 
 from .lexicon import LexiconError, load_json
 
+__all__ = ["Unit", "Table", "fold", "read_unit", "table", "lookup", "resolve", "named_in", "pattern_pieces"]
+
 _FILE = "lexicon/currencies.json"
 _FOLD = str.maketrans({"’": "'", "ʼ": "'"})
 
@@ -73,7 +75,7 @@ def _strings(unit: dict, key: str) -> list[str]:
     return forms
 
 
-def _unit(row: dict) -> Unit:
+def read_unit(row: dict) -> Unit:
     iso = row.get("iso")
     countries = row.get("by_country", {})
     for code in [iso, *countries.values()]:
@@ -102,7 +104,7 @@ def table() -> Table:
     codes: dict[str, Unit] = {}
     words: dict[str, Unit] = {}
     for row in rows:
-        unit = _unit(row)
+        unit = read_unit(row)
         for key, target, norm in (("symbols", symbols, _exact), ("codes", codes, _exact), ("words", words, fold)):
             for form in _strings(row, key):
                 if norm(form) in target:

@@ -24,6 +24,11 @@ from typing import Any, Iterable
 from .errors import ExtractorError
 from .records import LISTS, Record
 
+__all__ = [
+    "FORMATS", "DOCUMENT_COLUMNS", "MENTION_COLUMNS", "INTEGER_COLUMNS", "ExportError", "tables", "export",
+    "read_tables", "records_from_tables"
+]
+
 FORMATS = ("csv", "parquet", "sqlite")
 DOCUMENT_COLUMNS = ("doc_id", "document_date", "document_date_source", "input_format", "pages", "characters",
                     *LISTS)

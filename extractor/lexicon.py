@@ -14,6 +14,8 @@ from typing import Any
 
 from .errors import ExtractorError
 
+__all__ = ["LexiconError", "MODELS_ENV", "models_dir", "load_json", "string_table"]
+
 _HERE = Path(__file__).resolve().parent
 
 

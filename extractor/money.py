@@ -20,6 +20,10 @@ from .components import DetectorComponent, text_detector
 from .numbers import SP
 from .records import Mention
 
+__all__ = [
+    "LABEL", "pattern", "subunit_pattern", "detect_text", "make_money_detector", "amount", "resolve_all"
+]
+
 LABEL = "MONEY"
 
 

@@ -21,6 +21,13 @@ from text_to_num import text2num
 from .errors import ExtractorError
 from .lexicon import LexiconError, load_json, string_table
 
+__all__ = [
+    "SPACES", "MINUS_SIGNS", "SIGNS", "NumberError", "parse_digits", "is_whole", "parse_words", "value",
+    "to_string", "Scales", "scales", "is_scale", "scale_factor", "Vocabulary", "alternation",
+    "is_number_word", "SP", "START", "DIGITS", "SIGN", "NOT_AFTER_YEAR", "words_pattern", "connector_pattern",
+    "half_pattern", "quantity_mention"
+]
+
 if TYPE_CHECKING:
     from .records import Mention
 

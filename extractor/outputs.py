@@ -10,6 +10,8 @@ from typing import Iterable, Iterator
 from .errors import ExtractorError
 from .docids import printable
 
+__all__ = ["OutputError", "write_failure", "writing", "identity", "clashing_input"]
+
 
 class OutputError(ExtractorError):
     """An output could not be written; the message is one line."""

@@ -21,6 +21,8 @@ from .lexicon import LexiconError, string_table
 from .numbers import SP
 from .records import Mention
 
+__all__ = ["LABEL", "unit_source", "pattern", "detect_text", "make_percent_detector", "resolve_all"]
+
 LABEL = "PERCENT"
 
 

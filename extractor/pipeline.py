@@ -22,6 +22,8 @@ from .tokenizer import GuardedTokenizer
 # from a source checkout too, where the `spacy_factories` entry points may not be installed.
 from . import dates, money, orgs, percent  # noqa: E402,F401
 
+__all__ = ["PipelineError", "build"]
+
 
 class PipelineError(ExtractorError, RuntimeError):
     pass

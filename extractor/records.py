@@ -17,6 +17,12 @@ from typing import Any, Iterable, Iterator
 from .errors import ExtractorError
 from .docids import printable, unescape
 
+__all__ = [
+    "SCHEMA", "LISTS", "LABELS", "QUALIFIERS", "DATE_SOURCES", "INPUT_FORMATS", "DATE_VALUE", "ISO_DAY",
+    "MAX_NAME_BYTES", "RecordError", "parse_json", "json_problem", "is_iso_day", "Mention", "Record",
+    "file_stem", "read_records", "read_file_bytes", "json_lines", "json_schema"
+]
+
 SCHEMA = "press-record/1"
 
 # Record list name <-> label, in the order the JSON lists them.
@@ -366,11 +372,6 @@ def _read_json_file(path: Path) -> tuple[Record, str]:
     return rec, where
 
 
-def iter_jsonl(path: str | Path) -> Iterator[Record]:
-    for rec, _ in _jsonl_pairs(Path(path)):
-        yield rec
-
-
 def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
     """The JSON value of each non-blank line of a JSONL file, with its `FILE:LINE`."""
     from .textio import InputError, open_regular
@@ -401,14 +402,6 @@ def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
 def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:
     for data, where in json_lines(path):
         yield Record.from_dict(data, where), where
-
-
-def write_jsonl(records: Iterable[Record], fh) -> int:
-    n = 0
-    for rec in records:
-        fh.write(rec.to_json() + "\n")
-        n += 1
-    return n
 
 
 # --- JSON Schema -------------------------------------------------------------

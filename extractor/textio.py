@@ -16,6 +16,8 @@ from typing import BinaryIO
 from .errors import ExtractorError
 from .docids import printable
 
+__all__ = ["DEFAULT_MAX_BYTES", "InputError", "Decoded", "decode", "open_regular", "read_bytes", "read_text"]
+
 # A release larger than this is almost surely not a press release (a dump, a log).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 

@@ -22,6 +22,10 @@ from typing import Any, Iterator
 
 from ..errors import ExtractorError
 
+__all__ = [
+    "Task", "Result", "MAX_TIMEOUT", "EngineError", "failure", "extract_task", "time_limit", "in_process"
+]
+
 Task = dict[str, Any]
 Result = dict[str, Any]
 

@@ -21,6 +21,8 @@ from ..text.files import no_documents, save_text as write_text
 from ..text.sniff import SUFFIXES
 from ..textio import InputError, open_regular
 
+__all__ = ["BatchError", "Source", "Scan", "date_from_name", "scan", "scan_inputs", "Reader"]
+
 
 class BatchError(ExtractorError, ValueError):
     """The job cannot start or go on (bad inputs, duplicate doc_ids, ...); one line."""

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from .lexicon import date_lexicon, fold
 
+__all__ = [
+    "Atom", "numeric", "day_may_stop", "words", "days", "periods", "first_months", "seasons", "holidays"
+]
+
 
 @dataclass(frozen=True)
 class Atom:

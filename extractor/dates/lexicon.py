@@ -16,6 +16,8 @@ from text_to_num import text2num
 
 from ..lexicon import LexiconError, string_table
 
+__all__ = ["fold", "alternation", "surface_words", "Holidays", "DateLexicon", "date_lexicon"]
+
 _FILE = "lexicon/dates.json"
 _EN = "lexicon/dates_en.json"
 _HOLIDAYS = "lexicon/holidays.json"

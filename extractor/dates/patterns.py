@@ -12,13 +12,14 @@ from functools import cache
 from ..lexicon import string_table
 from .lexicon import alternation, date_lexicon, surface_words
 
+__all__ = ["SP", "S", "APO", "DAY", "YEAR", "END_NUM", "patterns", "holiday_names", "year_triggers"]
+
 SP = r"[ \u00a0\u202f]"
 S = SP + "{1,3}"
 APO = "['’]"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 # A year after a trigger may be old ("depuis 1886"); a bare one must be plausible.
 YEAR = r"(?:1[89]\d\d|20\d\d)"
-BARE_YEAR = r"(?:19\d\d|20\d\d|2100)"
 # A year or day never continues a number, an amount or a code.
 END_NUM = r"(?![\w%€$]|[.,/-]\d)"
 _CLOCK = r"(?:[01]?\d|2[0-3])"

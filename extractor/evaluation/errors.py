@@ -19,6 +19,11 @@ from typing import Iterable, Mapping
 from .scoring import LABEL_ORDER, _overlap, same_value, strict_pairs
 from ..records import Mention, Record
 
+__all__ = [
+    "CONTEXT", "NONE", "Kind", "KIND_HELP", "Alignment", "MentionError", "Group", "ErrorReport", "align",
+    "analyse", "group", "show", "describe_fields", "format_errors", "source_texts"
+]
+
 CONTEXT = 40
 NONE = "none"  # the confusion table's row/column for "no mention on this side"
 

@@ -13,6 +13,11 @@ from typing import Iterable
 
 from ..records import LISTS, Mention, Record
 
+__all__ = [
+    "LABEL_ORDER", "Counts", "strict_pairs", "Scheme", "Strict", "Partial", "Value", "SCHEMES", "same_value",
+    "without_optional", "fold_name", "Evaluation", "evaluate", "format_table"
+]
+
 LABEL_ORDER = tuple(LISTS.values())  # ORG, MONEY, DATE, PERCENT
 
 

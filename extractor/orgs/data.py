@@ -12,6 +12,12 @@ from functools import cache, lru_cache
 
 from ..lexicon import LexiconError, load_json, models_dir
 
+__all__ = [
+    "PATTERN_KINDS", "WORD_LISTS", "GAZETTEER_FLAGS", "GAZETTEER_TYPES", "NOT_ORG_KINDS", "fold", "Words",
+    "words", "Pattern", "patterns", "GazetteerEntry", "DEFAULT_GAZETTEER", "DEFAULT_NOT_ORGS", "gazetteer",
+    "gazetteer_files", "gazetteer_by_fold", "NotOrg", "not_orgs", "not_orgs_by_fold", "Knowledge", "knowledge"
+]
+
 PATTERN_KINDS = {
     # the pattern matches a head noun; the name runs on after it (Région X)
     "head",

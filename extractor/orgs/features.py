@@ -29,6 +29,8 @@ from .spans import (
     token_view,
 )
 
+__all__ = ["Evidence", "DocFacts", "doc_facts", "features"]
+
 _ARTICLES = {"Le", "La", "Les", "L'", "L’"}
 _CIVILITIES = {"m.", "mme", "mlle", "dr", "pr", "me", "mr", "mrs", "ms", "monsieur", "madame", "maitre"}
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from ..candidates import Candidate
 
+__all__ = ["LEGAL_FORMS", "LEGAL_TOKENS", "HEAD_WORDS", "without_legal_form", "key", "canonical_names"]
+
 LEGAL_FORMS = (
     "sa", "sas", "sasu", "sarl", "se", "sca", "scop", "scic", "sci", "snc", "eurl", "gie", "inc", "ltd",
     "llc", "gmbh", "ag", "plc", "bv", "nv", "spa", "srl", "oy", "ab", "asa", "a/s", "s.a.", "s.a.s.",
@@ -34,7 +36,6 @@ HEAD_WORDS = frozenset({
 _LEGAL_TAIL = re.compile(
     r"[\s,]+(" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\.?$", re.I
 )
-_ARTICLE_HEAD = re.compile(r"^(la|le|les|l')\s*", re.I)
 _REGIONAL_COUNCIL = re.compile(r"^conseil regional (?:de la |de l'|d'|de |du |des )(.+)$")
 _SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "en", "a", "au", "aux", "sur", "the", "of", "and", "for"}
 

@@ -27,6 +27,8 @@ from .spans import (
     token_texts,
 )
 
+__all__ = ["clean", "RuleDecision", "defined_acronyms", "same_names", "listed_after", "listed_before"]
+
 _COORDINATORS = {",", "et", "ou", "ainsi", "que", "ni"}
 
 

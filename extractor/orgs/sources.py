@@ -30,6 +30,11 @@ from .spans import (
     token_texts,
 )
 
+__all__ = [
+    "Proposal", "ents", "Gazetteer", "Patterns", "Ner", "char_offsets", "name_chunks", "quoted",
+    "MAX_EXTENSION", "head_extensions", "strip_accents", "opening_word", "known_name", "lowercase_elsewhere"
+]
+
 
 @dataclass
 class Proposal:

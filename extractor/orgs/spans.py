@@ -14,6 +14,13 @@ from ..components import doc_text, per_doc
 from .data import Words, fold
 from .names import LEGAL_TOKENS
 
+__all__ = [
+    "MAX_NAME_TOKENS", "LOWERCASE_HEADS", "token_texts", "TokenView", "token_view", "starts_upper",
+    "is_name_word", "chunk_forward", "chunk_backward", "sentence_initial", "chunk_domains", "territory_end",
+    "document_places", "is_term_acronym", "repair", "rejection", "after_event_word", "is_acronym",
+    "line_is_upper"
+]
+
 MAX_NAME_TOKENS = 8
 _URLISH = re.compile(r"@|^www\.|^https?:|\.(fr|com|org|net|eu)/", re.I)
 _CODE = re.compile(r"^[A-Z]{1,4}-?\d[\w-]*$|;")  # Q3, C42, CET1, NCT04873312, TL;DR: codes, not names

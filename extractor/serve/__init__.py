@@ -17,6 +17,8 @@ import sys
 from ..errors import ExtractorError
 from .settings import Settings
 
+__all__ = ["ServeError", "listen", "serve"]
+
 
 class ServeError(ExtractorError, RuntimeError):
     """The server cannot start; one line."""

@@ -23,6 +23,8 @@ from typing import Any
 from ..errors import ExtractorError
 from ..batch.engines import Result, Task, extract_task, failure
 
+__all__ = ["LOAD_TIMEOUT", "RETRY_PAUSE", "PoolError", "WorkerPool"]
+
 # spawn, not fork: the server process runs an event loop and threads.
 _CONTEXT = multiprocessing.get_context("spawn")
 LOAD_TIMEOUT = 300.0  # loading the pipeline takes seconds; this only catches a hung start

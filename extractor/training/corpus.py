@@ -14,6 +14,8 @@ from pathlib import Path
 from ..errors import ExtractorError
 from ..records import Record, RecordError, read_records
 
+__all__ = ["SPLITS", "CorpusError", "Document", "split_folders", "documents", "corpus_hash"]
+
 SPLITS = ("train", "dev", "test")
 
 
