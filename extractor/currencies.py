@@ -14,12 +14,12 @@ from typing import Mapping
 
 from babel.numbers import list_currencies
 
+from .folding import PLAIN
 from .lexicon import LexiconError, load_json
 
 __all__ = ["Unit", "Table", "fold", "read_unit", "table", "lookup", "resolve", "named_in", "pattern_pieces"]
 
 _FILE = "lexicon/currencies.json"
-_FOLD = str.maketrans({"’": "'", "ʼ": "'"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Table:
 
 def fold(text: str) -> str:
     """The lookup key of a written form: one space, straight apostrophe, lower case."""
-    return " ".join(text.translate(_FOLD).split()).lower()
+    return " ".join(text.translate(PLAIN).split()).lower()
 
 
 def _exact(text: str) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from text_to_num import text2num
 
 from .errors import ExtractorError
+from .folding import PLAIN
 from .lexicon import LexiconError, load_json, string_table
 
 __all__ = [
@@ -38,7 +39,6 @@ SPACES = " \u00a0\u202f\t"
 _GROUP_MARKS = SPACES + "'’"
 MINUS_SIGNS = "-–−"
 SIGNS = MINUS_SIGNS + "+"
-_APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
 
 
 class NumberError(ExtractorError, ValueError):
@@ -105,7 +105,7 @@ def parse_words(text: str) -> Decimal:
     Traceback (most recent call last):
     extractor.numbers.NumberError: not a French number in words: "UN MILLION D'"
     """
-    words = " ".join(text.translate(_APOS).lower().split())
+    words = " ".join(text.translate(PLAIN).lower().split())
     half = Decimal(0)
     head, sep, tail = words.rpartition(" et ")
     if sep and tail in _vocabulary().halves:

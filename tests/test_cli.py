@@ -101,6 +101,13 @@ def test_an_unreadable_file_is_reported_and_the_others_still_extracted(tmp_path)
     assert "d.txt: truncated PDF" in proc.stderr
 
 
+def _with_key(relpath: str, key: str, value) -> str:
+    """The real data file with one more key."""
+    from extractor.lexicon import models_dir
+
+    return json.dumps({**json.loads((models_dir() / relpath).read_text(encoding="utf-8")), key: value})
+
+
 def _models_with(tmp_path, relpath: str, content: str):
     """A models/ folder that links to the real files but for one, replaced by `content`."""
     from extractor.lexicon import models_dir
@@ -121,7 +128,8 @@ def _models_with(tmp_path, relpath: str, content: str):
     ("lexicon/dates.json", '{"months": [', "dates.json"),  # not JSON
     ("lexicon/currencies.json", '{"units": [{"iso": "EUX", "symbols": ["€"]}]}', "EUX"),  # not an ISO 4217 code
     ("org/words.json", '{"determiners": "le"}', "words.json"),  # a list that is not a list
-])
+    ("org/words.json", _with_key("org/words.json", "ghost_list", ["fantôme"]), "ghost_list"),  # a list no code reads
+], ids=["not-json", "not-iso-4217", "not-a-list", "read-by-no-loader"])
 def test_a_broken_models_file_is_one_line_and_status_2(tmp_path, relpath, content, named):
     import os
 

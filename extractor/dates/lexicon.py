@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 
 from text_to_num import text2num
 
+from ..folding import PLAIN, without_accents
 from ..lexicon import LexiconError, string_table
 
 __all__ = ["fold", "alternation", "surface_words", "Holidays", "DateLexicon", "date_lexicon"]
@@ -21,7 +22,6 @@ __all__ = ["fold", "alternation", "surface_words", "Holidays", "DateLexicon", "d
 _FILE = "lexicon/dates.json"
 _EN = "lexicon/dates_en.json"
 _HOLIDAYS = "lexicon/holidays.json"
-_APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
 
 
 @lru_cache(maxsize=65536)
@@ -31,8 +31,7 @@ def fold(word: str) -> str:
     >>> fold("Décembre"), fold("aujourd’hui"), fold("1ᵉʳ")
     ('decembre', "aujourd'hui", '1er')
     """
-    word = unicodedata.normalize("NFKC", word.translate(_APOS)).lower()
-    word = "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
+    word = without_accents(unicodedata.normalize("NFKC", word.translate(PLAIN)).lower(), compatibility=False)
     return re.sub(r"\s+", " ", word.strip().rstrip("."))
 
 
@@ -44,7 +43,7 @@ def alternation(words) -> str:
     forms = set()
     for w in words:
         forms.add(w)
-        forms.add("".join(ch for ch in unicodedata.normalize("NFD", w) if not unicodedata.combining(ch)))
+        forms.add(without_accents(w, compatibility=False))
     out = []
     for f in sorted(forms, key=lambda f: (-len(f), f)):
         pat = re.escape(f).replace(r"\ ", r"[ \u00a0\u202f]{1,3}").replace("'", "['’]")
