@@ -7,7 +7,7 @@ from extractor.orgs import data as org_data
 from extractor.candidates import Candidate
 from extractor.orgs.names import canonical_names, key
 
-from examples import params, unescape
+from examples import mentions, params
 
 # Both decisions run every row of tests/corpus/orgs.tsv: the hand-ordered rules (with the
 # original NER they were written with) and the learned decision with the fine-tuned NER
@@ -27,9 +27,9 @@ def _orgs(extractor, text):
     return [m.text for m in extractor.extract(text).organizations]
 
 
-@pytest.mark.parametrize("decision, text, expected, country", params("orgs.tsv", DECISIONS))
-def test_organisations_corpus(extractor, rules_extractor, decision, text, expected, country):
-    want = [] if expected == "-" else [unescape(span) for span in expected.split(" || ")]
+@pytest.mark.parametrize("decision, text, document_date, country, expected", params("orgs.tsv", DECISIONS))
+def test_organisations_corpus(extractor, rules_extractor, decision, text, document_date, country, expected):
+    want = [span for span, *_ in mentions(expected)]
     assert _orgs(rules_extractor if decision == "rules" else extractor, text) == want
 
 
