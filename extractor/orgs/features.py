@@ -18,10 +18,10 @@ from . import data as org_data
 from . import names as org_names
 from .data import fold
 from .sources import ents
+from .names import is_acronym
 from .spans import (
     after_event_word,
     document_places,
-    is_acronym,
     is_term_acronym,
     line_is_upper,
     rejection,

@@ -16,7 +16,7 @@ from ..candidates import Candidate
 from ..folding import without_accents
 from . import data as org_data
 
-__all__ = ["legal_forms", "legal_tokens", "head_words", "without_legal_form", "key", "canonical_names"]
+__all__ = ["legal_forms", "legal_tokens", "head_words", "without_legal_form", "key", "is_acronym", "canonical_names"]
 
 
 @cache
@@ -74,9 +74,14 @@ def _initials(text: str) -> str:
     return "".join(w[0] for w in re.findall(r"[\w]+", _fold(text)) if w not in skip)
 
 
-def _is_all_caps(text: str) -> bool:
+def is_acronym(text: str, min_letters: int = 2) -> bool:
+    """Written in capitals: at least `min_letters` letters, all upper case (`CNRS`, `M3V`, `X-FAB`).
+
+    >>> is_acronym("CNRS"), is_acronym("X-FAB"), is_acronym("Inria"), is_acronym("X"), is_acronym("X", min_letters=1)
+    (True, True, False, False, True)
+    """
     letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
+    return len(letters) >= min_letters and all(ch.isupper() for ch in letters)
 
 
 def canonical_names(candidates: list[Candidate]) -> list[str]:
@@ -151,7 +156,7 @@ def _expansions(distinct: list[str], candidates: list[Candidate],
         # An acronym spelled by a longer name's initials: `CRTL Occitanie` for `Comité régional du tourisme...`.
         acronym = words[0]
         written = candidates[first_seen[short]].text.split()[0]
-        if len(acronym) >= 3 and _is_all_caps(written):
+        if len(acronym) >= 3 and is_acronym(written, min_letters=1):
             found.update(long for long in by_initials.get(acronym, ()) if len(long.split()) > len(words))
         # `CCI` next to both `CCI Occitanie` and `CCI Paris` stays its own name.
         if len(found) == 1:
@@ -169,7 +174,7 @@ def _pick_name(members: list[Candidate]) -> str:
     # A group joined by a link (acronym, short form) is named after its longest spelling.
     longest = max(members, key=lambda c: len(key(c.text).split()))
     same = [c for c in members if key(c.text) == key(longest.text)]
-    mixed = [c for c in same if not _is_all_caps(c.text)]
+    mixed = [c for c in same if not is_acronym(c.text, min_letters=1)]
     chosen = without_legal_form((mixed or same)[0].text)
     return _region_name(chosen) if _REGIONAL_COUNCIL.match(key(chosen)) else chosen
 

@@ -19,12 +19,12 @@ from . import data as org_data
 from . import names as org_names
 from .anchors import AnchoredMatcher
 from .data import fold
+from .names import is_acronym
 from .spans import (
     after_event_word,
     chunk_backward,
     chunk_domains,
     chunk_forward,
-    is_acronym,
     is_name_word,
     line_is_upper,
     sentence_initial,

@@ -12,12 +12,12 @@ from spacy.tokens import Doc, Token
 
 from ..components import doc_text, per_doc
 from .data import Words, fold
-from .names import legal_tokens
+from .names import is_acronym, legal_tokens
 
 __all__ = [
     "MAX_NAME_TOKENS", "token_texts", "TokenView", "token_view", "starts_upper",
     "is_name_word", "chunk_forward", "chunk_backward", "sentence_initial", "chunk_domains", "territory_end",
-    "document_places", "is_term_acronym", "repair", "rejection", "after_event_word", "is_acronym",
+    "document_places", "is_term_acronym", "repair", "rejection", "after_event_word",
     "line_is_upper"
 ]
 
@@ -329,11 +329,6 @@ def after_event_word(doc: Doc, start: int, words: Words) -> bool:
     while j >= 0 and texts[j] in {"«", '"', "“", "'"}:
         j -= 1
     return j >= 0 and words.has("event_words", texts[j])
-
-
-def is_acronym(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def line_is_upper(doc: Doc, i: int) -> bool:
