@@ -76,3 +76,13 @@ def test_tests_use_no_private_name_of_the_package():
                     and node.attr.startswith("_") and not node.attr.startswith("__")):
                 wrong.append(f"{path.name}:{node.lineno}: {node.value.id}.{node.attr}")
     assert not wrong, wrong
+
+
+def test_every_key_of_the_language_data_is_read(extractor):
+    """Data that no code reads is data someone believes is used: each table a data file
+    holds must be asked for by a loader once the pipeline has run on a release."""
+    from extractor.lexicon import unread_keys
+
+    extractor.extract("Lyon, le 3 mars 2025 – Kelvia lève 3 M€ (+12 %) auprès de Bpifrance, "
+                      "depuis l'été dernier et jusqu'au 4 avril, soit 2 millions de dollars le 1st May 2025.")
+    assert unread_keys() == {}

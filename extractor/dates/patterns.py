@@ -45,6 +45,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     all_months = alternation(surface_words("months") + surface_words("month_abbreviations")
                              + surface_words("months", "lexicon/dates_en.json"))
     en_months = "|".join(re.escape(w) for w in sorted(surface_words("months", "lexicon/dates_en.json"), key=len, reverse=True))
+    en_suffixes = "|".join(map(re.escape, _table("day_suffixes", "ordinal", "lexicon/dates_en.json")))
     en_days = "|".join(re.escape(w) for w in sorted(surface_words("weekdays", "lexicon/dates_en.json"), key=len, reverse=True))
     weekdays = alternation(surface_words("weekdays"))
     dirs = alternation(w for w in surface_words("relative_directions") if w != "-ci")
@@ -78,8 +79,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\w-])(?P<o>{ordinals}){S}(?:{alternation(_table('half_month', 'words'))}){S}(?:de{S}|d{APO})(?P<m>{months})"
             rf"(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
         "english": re.compile(
-            rf"(?<![\w-])(?:(?P<wd>{en_days}),?{S})?(?:(?P<d>{DAY})(?:st|nd|rd|th)?{S}(?P<m>{en_months})\.?,?"
-            rf"|(?P<m2>{en_months})\.?{S}(?P<d2>{DAY})(?:st|nd|rd|th)?,?){S}(?P<y>{YEAR})(?![\w-]|[.,]\d)"),
+            rf"(?<![\w-])(?:(?P<wd>{en_days}),?{S})?(?:(?P<d>{DAY})(?:{en_suffixes})?{S}(?P<m>{en_months})\.?,?"
+            rf"|(?P<m2>{en_months})\.?{S}(?P<d2>{DAY})(?:{en_suffixes})?,?){S}(?P<y>{YEAR})(?![\w-]|[.,]\d)"),
         "day": re.compile(
             rf"(?<![\w/.,:'’-])(?<!\d[ \u00a0])(?:(?P<wd>{weekdays}),?{S})?(?P<d>{DAY}(?:er|ᵉʳ|re)?)"
             rf"(?![\w%€$£°]|[.,/:]\d|{SP}?[%€$£°]|{SP}?[hH](?![^\W\d_])|{SP}\d)", ic),
