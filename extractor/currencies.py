@@ -170,7 +170,7 @@ def pattern_pieces() -> dict[str, str]:
 
     def forms(keep) -> str:
         # Words are folded to lower case in the table; the detector matches them in any case.
-        return alternation(w for w, u in t.words.items() if keep(w, u)).replace("'", "['’]")
+        return alternation((w for w, u in t.words.items() if keep(w, u)), apostrophes=True)
 
     def numeric(word: str) -> bool:
         return is_number_word(word.replace("'", " ").replace("-", " ").split()[0])

@@ -1,4 +1,5 @@
-"""Text folding shared by every look-up of written forms.
+"""Text folding shared by every look-up of written forms, and the one way data
+phrases become a regex alternation.
 
 Releases write the same word with a typographic or a straight apostrophe, with
 no-break or ordinary spaces, with or without accents (capitals often lose them).
@@ -7,12 +8,16 @@ data and the text meet on the same spelling.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from typing import Iterable
 
-__all__ = ["PLAIN", "without_accents"]
+__all__ = ["PLAIN", "SP", "without_accents", "alternation"]
 
 # Apostrophes and the spaces of French typography, made plain.
 PLAIN = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
+# One space of any kind French typography uses (and a tab).
+SP = r"[ \u00a0\u202f\t]"
 
 
 def without_accents(text: str, *, compatibility: bool = True) -> str:
@@ -24,3 +29,27 @@ def without_accents(text: str, *, compatibility: bool = True) -> str:
     """
     decomposed = unicodedata.normalize("NFKD" if compatibility else "NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def alternation(forms: Iterable[str], *, space: str = SP, unaccented: bool = False, apostrophes: bool = False) -> str:
+    """A regex alternation of literal phrases, longest first (so the longest written form
+    wins); a space in a phrase matches `space`. `unaccented` adds each phrase's spelling
+    without accents (capitals often lose them); `apostrophes` lets `'` match `’` too.
+
+    >>> alternation(["M", "Md", "milliard"])
+    'milliard|Md|M'
+    >>> alternation(["l'été"], space=" ", unaccented=True, apostrophes=True)
+    "l['’]ete|l['’]été"
+    >>> alternation([])
+    '(?!)'
+    """
+    phrases = set(forms)
+    if unaccented:
+        phrases |= {without_accents(f, compatibility=False) for f in phrases}
+    if not phrases:
+        return "(?!)"  # an empty alternation would match everywhere
+    out = []
+    for phrase in sorted(phrases, key=lambda f: (-len(f), f)):
+        escaped = re.escape(phrase).replace(r"\ ", space)
+        out.append(escaped.replace("'", "['’]") if apostrophes else escaped)
+    return "|".join(out)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from text_to_num import text2num
 
 from .errors import ExtractorError
-from .folding import PLAIN
+from .folding import PLAIN, SP, alternation
 from .lexicon import LexiconError, load_json, string_table
 
 __all__ = [
@@ -218,23 +218,11 @@ def _vocabulary() -> Vocabulary:
     return Vocabulary(tuple(table["words"]), tuple(table["connectors"]), tuple(table["halves"]))
 
 
-def alternation(forms, *, spaces: bool = True) -> str:
-    """Longest-first alternation of literal forms; a space in a form matches any space."""
-    ordered = sorted(set(forms), key=len, reverse=True)
-    if not ordered:
-        return "(?!)"  # an empty alternation would match everywhere
-    escaped = (re.escape(f) for f in ordered)
-    if spaces:
-        escaped = (e.replace(r"\ ", SP) for e in escaped)
-    return "|".join(escaped)
-
-
 def is_number_word(word: str) -> bool:
     """Whether `word` (any case) may be part of a number in words (`cent`, `trois`)."""
     return word.lower() in _vocabulary().words
 
 
-SP = r"[ \u00a0\u202f\t]"
 # A number never starts inside a word, a number or a decimal (`3,5`, `1.250`).
 START = r"(?<![\w.,])(?<!\d['’])"
 _GROUPED = r"\d{1,3}(?:[ \u00a0\u202f.'’]\d{3}){1,6}(?!\d)(?:,\d{1,12})?"
