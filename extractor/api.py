@@ -10,6 +10,8 @@ from typing import Any, Iterable, Iterator, Mapping
 from .docids import printable
 from .records import ISO_DAY, Mention, Record
 
+__all__ = ["Extractor", "error_record", "record_from_doc", "without_overlaps", "default_extractor", "extract"]
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # When two kinds claim overlapping text, the more specific wins (a year inside an
@@ -237,12 +239,12 @@ def record_from_doc(doc, doc_id: str | None = None, document_date: date | None =
         of_label = [c for c in candidates if c.label == label]
         if of_label:
             mentions.extend(module.resolve_all(of_label, ctx))
-    mentions = _without_overlaps(mentions)
+    mentions = without_overlaps(mentions)
     ddate = ctx.document_date.isoformat() if ctx.document_date else None
     return Record(doc_id, ddate, mentions, {"document_date_source": ctx.document_date_source})
 
 
-def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+def without_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep one mention per stretch of text: the higher-priority kind, then the longer."""
     from .components import first_fit
 

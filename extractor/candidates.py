@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
+__all__ = ["Candidate", "DocContext"]
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -38,4 +40,3 @@ class DocContext:
     # "line_start", "first_date", "weekday") or a file's own statement ("metadata",
     # "header", "creation_date"); None when there is no date.
     document_date_source: str | None = None
-    extra: Mapping[str, object] = field(default_factory=dict)

@@ -18,10 +18,17 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+from .errors import ExtractorError
 from .docids import escape, printable
 from .outputs import OutputError, clashing_input, writing
-from .records import RecordError, json_schema, read_records
+from .records import json_schema, read_records
 from .textio import DEFAULT_MAX_BYTES, InputError
+
+__all__ = [
+    "EXIT_OUTPUT", "EXIT_TERMINATED", "Terminated", "UsageError", "text_paths", "check_output", "cmd_extract",
+    "cmd_batch", "cmd_evaluate", "cmd_convert", "cmd_export", "cmd_schema", "TOKEN_ENV", "cmd_serve",
+    "build_parser", "main"
+]
 
 EXIT_OUTPUT = 74  # sysexits.h EX_IOERR: what was written before is complete
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process the signal ended
@@ -31,7 +38,7 @@ class Terminated(BaseException):
     """SIGTERM, raised where the program is, so that `finally` blocks close the outputs."""
 
 
-class UsageError(Exception):
+class UsageError(ExtractorError):
     """A problem with what the user asked for; the message is one line."""
 
 
@@ -331,13 +338,6 @@ def _port(value: str) -> int:
     return int(value)
 
 
-# --- schema --------------------------------------------------------------------
-
-def cmd_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="extractor", description="Facts from French press releases.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -464,12 +464,12 @@ def main(argv: list[str] | None = None) -> int:
     resumable = " (run the same command with --resume to finish)" if args.command == "batch" else ""
     try:
         return args.func(args)
-    except (UsageError, RecordError, InputError) as exc:
-        print(f"extractor: error: {exc}", file=sys.stderr)
-        return 2
     except OutputError as exc:
         print(f"extractor: error: {exc}{resumable}", file=sys.stderr)
         return EXIT_OUTPUT
+    except ExtractorError as exc:  # bad arguments or input, a broken models/ file, a record that breaks the contract
+        print(f"extractor: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"extractor: interrupted{resumable}", file=sys.stderr)
         return 130

@@ -14,6 +14,11 @@ from spacy.tokens import Doc
 
 from .candidates import Candidate
 
+__all__ = [
+    "Detector", "T", "DetectorComponent", "text_detector", "first_fit", "per_doc", "doc_text",
+    "all_candidates"
+]
+
 Detector = Callable[[Doc], Iterable[Candidate]]
 T = TypeVar("T")
 

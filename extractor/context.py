@@ -10,6 +10,8 @@ from .candidates import Candidate, DocContext
 from .dates.context import document_date_evidence, infer_date_order
 from .lexicon import string_table
 
+__all__ = ["DATE_EVIDENCE", "build", "choose_document_date", "load", "detect_country"]
+
 # Evidence of the issue date, strongest first (a date given by the caller beats all).
 # The release's own dateline, or a date opening a line of its header, is the issue
 # date as its authors wrote it. A web page's publication metadata and an e-mail's
@@ -65,6 +67,11 @@ def _country_patterns() -> dict[str, re.Pattern[str]]:
         country: re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))})(?!\w)", re.IGNORECASE)
         for country, words in table.items()
     }
+
+
+def load() -> None:
+    """Read and check the document-context data now (at pipeline build) rather than on first use."""
+    _country_patterns()
 
 
 def detect_country(text: str) -> str | None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .folding import PLAIN
 from .lexicon import string_table
+
+__all__ = ["KINDS", "load", "find_cue", "qualifier"]
 
 KINDS = ("quantity", "date")
 _WINDOW = 40  # longest cue ("aux alentours de") plus spacing, with room to spare
-_APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
 
 
 def _forms(cue: str) -> list[str]:
@@ -45,6 +47,11 @@ def _tables(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, to_qualifier
 
 
+def load(kind: str) -> None:
+    """Read and check the cues of `kind` now (at pipeline build) rather than on first use."""
+    _tables(kind)
+
+
 def find_cue(text: str, start: int, kind: str) -> tuple[int, str] | None:
     """The cue written immediately before `start`, as (cue start offset, cue text).
 
@@ -61,7 +68,7 @@ def find_cue(text: str, start: int, kind: str) -> tuple[int, str] | None:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     pattern, _ = _tables(kind)
     lo = max(0, start - _WINDOW)
-    match = pattern.search(text[lo:start].translate(_APOS))
+    match = pattern.search(text[lo:start].translate(PLAIN))
     if match is None:
         return None
     return lo + match.start(), text[lo + match.start():start].rstrip()
@@ -76,5 +83,5 @@ def qualifier(cue: str | None, kind: str) -> str | None:
     if cue is None:
         return None
     _, to_qualifier = _tables(kind)
-    key = re.sub(r"\s+", " ", cue.translate(_APOS).lower())
+    key = re.sub(r"\s+", " ", cue.translate(PLAIN).lower())
     return to_qualifier.get(key)

@@ -1,10 +1,9 @@
 """Currencies as written in French releases, from models/lexicon/currencies.json.
 
 The data file says how French writes each currency (symbols, codes, words,
-subunits, bare words whose meaning depends on the country). price-parser
-contributes what it knows well: the list of ISO 4217 codes the file is checked
-against, and the unambiguous one-character symbols (₹, ₪, ₫...) the file does
-not list.
+subunits, bare words whose meaning depends on the country). Its ISO 4217 codes are
+checked against Babel's list, which follows the Unicode CLDR: a public, maintained
+table, so a code that does not exist (or a typo) fails on load.
 """
 from __future__ import annotations
 
@@ -13,15 +12,14 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Mapping
 
-# price-parser keeps its currency table in a private module. It is the maintained
-# table we depend on anyway, so we read it; if a release moves it, the import fails
-# loudly instead of silently losing currencies.
-from price_parser._currencies import CURRENCIES, REPLACED_BY_EURO
+from babel.numbers import list_currencies
 
+from .folding import PLAIN
 from .lexicon import LexiconError, load_json
 
+__all__ = ["Unit", "Table", "fold", "read_unit", "table", "lookup", "resolve", "named_in", "pattern_pieces"]
+
 _FILE = "lexicon/currencies.json"
-_FOLD = str.maketrans({"’": "'", "ʼ": "'"})
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ class Table:
 
 def fold(text: str) -> str:
     """The lookup key of a written form: one space, straight apostrophe, lower case."""
-    return " ".join(text.translate(_FOLD).split()).lower()
+    return " ".join(text.translate(PLAIN).split()).lower()
 
 
 def _exact(text: str) -> str:
@@ -77,11 +75,11 @@ def _strings(unit: dict, key: str) -> list[str]:
     return forms
 
 
-def _unit(row: dict) -> Unit:
+def read_unit(row: dict) -> Unit:
     iso = row.get("iso")
     countries = row.get("by_country", {})
     for code in [iso, *countries.values()]:
-        if code not in CURRENCIES:
+        if code not in _iso_codes():
             raise LexiconError(f"{_FILE}: {code!r} is not an ISO 4217 code")
     try:
         divisor = Decimal(row.get("divisor", "1"))
@@ -106,29 +104,18 @@ def table() -> Table:
     codes: dict[str, Unit] = {}
     words: dict[str, Unit] = {}
     for row in rows:
-        unit = _unit(row)
+        unit = read_unit(row)
         for key, target, norm in (("symbols", symbols, _exact), ("codes", codes, _exact), ("words", words, fold)):
             for form in _strings(row, key):
                 if norm(form) in target:
                     raise LexiconError(f"{_FILE}: {form!r} is claimed by two currencies")
                 target[norm(form)] = unit
-    for symbol, iso in _price_parser_symbols().items():
-        symbols.setdefault(symbol, Unit(iso))
     return Table(symbols, codes, words)
 
 
-def _price_parser_symbols() -> dict[str, str]:
-    """One-character, non-letter symbols that price-parser gives a single living currency."""
-    owners: dict[str, set[str]] = {}
-    for iso, info in CURRENCIES.items():
-        for sym in (info.get("s"), info.get("sn"), *info.get("sn2", [])):
-            if sym:
-                owners.setdefault(sym, set()).add(iso)
-    return {
-        sym: next(iter(isos))
-        for sym, isos in owners.items()
-        if len(sym) == 1 and not sym.isalnum() and len(isos) == 1 and not isos & set(REPLACED_BY_EURO)
-    }
+@cache
+def _iso_codes() -> frozenset[str]:
+    return frozenset(list_currencies())
 
 
 def lookup(surface: str) -> Unit:
@@ -183,7 +170,7 @@ def pattern_pieces() -> dict[str, str]:
 
     def forms(keep) -> str:
         # Words are folded to lower case in the table; the detector matches them in any case.
-        return alternation(w for w, u in t.words.items() if keep(w, u)).replace("'", "['’]")
+        return alternation((w for w, u in t.words.items() if keep(w, u)), apostrophes=True)
 
     def numeric(word: str) -> bool:
         return is_number_word(word.replace("'", " ").replace("-", " ").split()[0])

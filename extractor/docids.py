@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["escape", "unescape", "printable"]
+
 _TO_ESCAPE = re.compile(r"[\\\ud800-\udfff]")
 _ESCAPED = re.compile(r"\\(?:x([89a-f][0-9a-f])|u(d[89a-f][0-9a-f]{2})|(\\))")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")

@@ -21,7 +21,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from .errors import ExtractorError
 from .records import LISTS, Record
+
+__all__ = [
+    "FORMATS", "DOCUMENT_COLUMNS", "MENTION_COLUMNS", "INTEGER_COLUMNS", "ExportError", "tables", "export",
+    "read_tables", "records_from_tables"
+]
 
 FORMATS = ("csv", "parquet", "sqlite")
 DOCUMENT_COLUMNS = ("doc_id", "document_date", "document_date_source", "input_format", "pages", "characters",
@@ -30,7 +36,7 @@ MENTION_COLUMNS = ("doc_id", "label", "text", "start", "end", "value", "high", "
 INTEGER_COLUMNS = {"pages", "characters", *LISTS, "start", "end"}
 
 
-class ExportError(ValueError):
+class ExportError(ExtractorError, ValueError):
     """The export cannot be written; the message is one line."""
 
 

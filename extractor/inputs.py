@@ -18,6 +18,8 @@ from .docids import escape
 from .text import Limits, read_bytes
 from .textio import InputError
 
+__all__ = ["STDIN_ID", "Document", "doc_id_from_name", "from_bytes", "from_text", "check_day"]
+
 STDIN_ID = "stdin"
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

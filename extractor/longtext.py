@@ -15,6 +15,8 @@ from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
 
+__all__ = ["split_text", "doc_in_pieces"]
+
 # Best boundary first. Each pattern's match ends where the next piece starts, so
 # the white space between pieces stays with the earlier one.
 _BOUNDARIES = (

@@ -20,6 +20,10 @@ from .components import DetectorComponent, text_detector
 from .numbers import SP
 from .records import Mention
 
+__all__ = [
+    "LABEL", "pattern", "subunit_pattern", "detect_text", "make_money_detector", "amount", "resolve_all"
+]
+
 LABEL = "MONEY"
 
 
@@ -186,18 +190,12 @@ def detect_text(text: str) -> list[Candidate]:
 
 @Language.factory("press_money")
 def make_money_detector(nlp: Language, name: str) -> DetectorComponent:
+    # Compiled now, so that a broken data file stops the pipeline build, not a document.
+    pattern(), subunit_pattern(), cues.load("quantity")
     return text_detector("money", detect_text)
 
 
 # --- resolution ----------------------------------------------------------------
-
-def _number(written: str, sign: str | None) -> Decimal:
-    if written[:1].isdigit() or written[:1] == "(":
-        value = numbers.parse_digits(written)
-    else:
-        value = numbers.parse_words(written)
-    return -value if sign and sign.strip() in numbers.MINUS_SIGNS else value
-
 
 def _shared_scale(parts: dict[str, str], scale: Decimal) -> Decimal:
     """The scale written at the high end of a range (`2 à 3 millions`, `deux à trois
@@ -240,17 +238,17 @@ def amount(parts: dict[str, str]) -> tuple[Decimal, Decimal | None]:
     """
     unit = currencies.lookup(parts["currency"])
     scale = numbers.scale_factor(parts["scale"]) if "scale" in parts else Decimal(1)
-    low = _number(parts.get("number") or parts["words"], parts.get("sign"))
+    low = numbers.value(parts.get("number") or parts["words"], parts.get("sign"))
     # `et demi` closes the number it follows: the high end of a range, else the amount.
     half = Decimal("0.5") if "half" in parts else Decimal(0)
     if "cents" in parts:  # two digits after the currency are hundredths
         low = _plus_magnitude(low, Decimal(f"0.{parts['cents']}"))
     if "sub" in parts:
-        sub = _number(parts["sub"], None) / currencies.lookup(parts["subunit"]).divisor
+        sub = numbers.value(parts["sub"], None) / currencies.lookup(parts["subunit"]).divisor
         low = _plus_magnitude(low, sub)
     if "high" not in parts:
         return (low + half) * scale / unit.divisor, None
-    high = (_number(parts["high"], parts.get("high_sign")) + half) * scale
+    high = (numbers.value(parts["high"], parts.get("high_sign")) + half) * scale
     if "low_scale" in parts:
         low *= numbers.scale_factor(parts["low_scale"])
     elif not _has_own_scale(parts):
@@ -271,7 +269,7 @@ def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:
     for cand, unit in zip(candidates, units):
         try:
             low, high = amount(dict(cand.parts))
-        except ValueError:
+        except numbers.NumberError:
             # Detection found the shape of a number that text2num cannot read
             # (`cent un mille`): no value, so no mention rather than a wrong one.
             continue

@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING
 
 from text_to_num import text2num
 
+from .errors import ExtractorError
+from .folding import PLAIN, SP, alternation
 from .lexicon import LexiconError, load_json, string_table
+
+__all__ = [
+    "SPACES", "MINUS_SIGNS", "SIGNS", "NumberError", "parse_digits", "is_whole", "parse_words", "value",
+    "to_string", "Scales", "scales", "is_scale", "scale_factor", "Vocabulary", "alternation",
+    "is_number_word", "SP", "START", "DIGITS", "SIGN", "NOT_AFTER_YEAR", "words_pattern", "connector_pattern",
+    "half_pattern", "quantity_mention"
+]
 
 if TYPE_CHECKING:
     from .records import Mention
@@ -30,7 +39,10 @@ SPACES = " \u00a0\u202f\t"
 _GROUP_MARKS = SPACES + "'’"
 MINUS_SIGNS = "-–−"
 SIGNS = MINUS_SIGNS + "+"
-_APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
+
+
+class NumberError(ExtractorError, ValueError):
+    """Written pieces that are no number (detection found the shape, the value is not there)."""
 
 
 def parse_digits(text: str) -> Decimal:
@@ -50,7 +62,7 @@ def parse_digits(text: str) -> Decimal:
     (Decimal('-3.4'), Decimal('-2.7'), Decimal('12'), Decimal('-0.5'))
     >>> parse_digits("12 ans")
     Traceback (most recent call last):
-    ValueError: not a French number: '12 ans'
+    extractor.numbers.NumberError: not a French number: '12 ans'
     """
     body = text.strip(SPACES)
     negative = False
@@ -68,7 +80,7 @@ def parse_digits(text: str) -> Decimal:
     else:
         body = body.replace(".", "")
     if not re.fullmatch(r"\d+(?:\.\d+)?", body):
-        raise ValueError(f"not a French number: {text!r}")
+        raise NumberError(f"not a French number: {text!r}")
     value = Decimal(body)
     return -value if negative else value
 
@@ -91,9 +103,9 @@ def parse_words(text: str) -> Decimal:
     (Decimal('1500000000'), Decimal('2500000'), Decimal('3.5'))
     >>> parse_words("UN MILLION D'")
     Traceback (most recent call last):
-    ValueError: not a French number in words: "UN MILLION D'"
+    extractor.numbers.NumberError: not a French number in words: "UN MILLION D'"
     """
-    words = " ".join(text.translate(_APOS).lower().split())
+    words = " ".join(text.translate(PLAIN).lower().split())
     half = Decimal(0)
     head, sep, tail = words.rpartition(" et ")
     if sep and tail in _vocabulary().halves:
@@ -102,8 +114,20 @@ def parse_words(text: str) -> Decimal:
         half = scale_factor(last, written="word") / 2 if is_scale(last, "word") else Decimal("0.5")
     try:
         return Decimal(text2num(words, "fr")) + half
-    except ValueError:
-        raise ValueError(f"not a French number in words: {text!r}") from None
+    except ValueError:  # text2num's way of saying the words make no number
+        raise NumberError(f"not a French number in words: {text!r}") from None
+
+
+def value(written: str, sign: str | None = None) -> Decimal:
+    """The value of a number as detection found it: in digits (or in parentheses, negative)
+    or in words, with the sign written before it.
+
+    >>> value("5,25"), value("trois", "-"), value("(3,4)"), value("12", "+")
+    (Decimal('5.25'), Decimal('-3'), Decimal('-3.4'), Decimal('12'))
+    """
+    in_digits = written[:1].isdigit() or written[:1] == "("
+    found = parse_digits(written) if in_digits else parse_words(written)
+    return -found if sign and sign.strip() in MINUS_SIGNS else found
 
 
 def to_string(value: Decimal) -> str:
@@ -171,7 +195,7 @@ def scale_factor(form: str, written: str | None = None) -> Decimal:
     for key in (("abbr", form), ("word", form.lower())):
         if written in (None, key[0]) and key in table:
             return table[key]
-    raise ValueError(f"not a scale word: {form!r}")
+    raise NumberError(f"not a scale word: {form!r}")
 
 
 # --- pattern pieces (regex source) -----------------------------------------------
@@ -194,23 +218,11 @@ def _vocabulary() -> Vocabulary:
     return Vocabulary(tuple(table["words"]), tuple(table["connectors"]), tuple(table["halves"]))
 
 
-def alternation(forms, *, spaces: bool = True) -> str:
-    """Longest-first alternation of literal forms; a space in a form matches any space."""
-    ordered = sorted(set(forms), key=len, reverse=True)
-    if not ordered:
-        return "(?!)"  # an empty alternation would match everywhere
-    escaped = (re.escape(f) for f in ordered)
-    if spaces:
-        escaped = (e.replace(r"\ ", SP) for e in escaped)
-    return "|".join(escaped)
-
-
 def is_number_word(word: str) -> bool:
     """Whether `word` (any case) may be part of a number in words (`cent`, `trois`)."""
     return word.lower() in _vocabulary().words
 
 
-SP = r"[ \u00a0\u202f\t]"
 # A number never starts inside a word, a number or a decimal (`3,5`, `1.250`).
 START = r"(?<![\w.,])(?<!\d['’])"
 _GROUPED = r"\d{1,3}(?:[ \u00a0\u202f.'’]\d{3}){1,6}(?!\d)(?:,\d{1,12})?"

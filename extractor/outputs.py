@@ -7,10 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .errors import ExtractorError
 from .docids import printable
 
+__all__ = ["OutputError", "write_failure", "writing", "identity", "clashing_input"]
 
-class OutputError(Exception):
+
+class OutputError(ExtractorError):
     """An output could not be written; the message is one line."""
 
 

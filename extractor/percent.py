@@ -21,6 +21,8 @@ from .lexicon import LexiconError, string_table
 from .numbers import SP
 from .records import Mention
 
+__all__ = ["LABEL", "unit_source", "pattern", "detect_text", "make_percent_detector", "resolve_all"]
+
 LABEL = "PERCENT"
 
 
@@ -102,13 +104,9 @@ def detect_text(text: str) -> list[Candidate]:
 
 @Language.factory("press_percent")
 def make_percent_detector(nlp: Language, name: str) -> DetectorComponent:
+    # Compiled now, so that a broken data file stops the pipeline build, not a document.
+    pattern(), cues.load("quantity")
     return text_detector("percent", detect_text)
-
-
-def _value(written: str, sign: str | None):
-    digits = written[:1].isdigit() or written[:1] == "("
-    value = numbers.parse_digits(written) if digits else numbers.parse_words(written)
-    return -value if sign and sign.strip() in numbers.MINUS_SIGNS else value
 
 
 def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:
@@ -117,9 +115,9 @@ def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:
     for cand in candidates:
         parts = cand.parts
         try:
-            low = _value(parts.get("number") or parts["words"], parts.get("sign"))
-            high = _value(parts["high"], parts.get("high_sign")) if "high" in parts else None
-        except ValueError:
+            low = numbers.value(parts.get("number") or parts["words"], parts.get("sign"))
+            high = numbers.value(parts["high"], parts.get("high_sign")) if "high" in parts else None
+        except numbers.NumberError:
             # A word sequence text2num cannot read has no value: no mention beats a wrong one.
             continue
         mentions.append(numbers.quantity_mention(LABEL, cand, low, high))

@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.util import load_config
 
+from .errors import ExtractorError
 from .lexicon import models_dir
 from .tokenizer import GuardedTokenizer
 
@@ -21,8 +22,10 @@ from .tokenizer import GuardedTokenizer
 # from a source checkout too, where the `spacy_factories` entry points may not be installed.
 from . import dates, money, orgs, percent  # noqa: E402,F401
 
+__all__ = ["PipelineError", "build"]
 
-class PipelineError(RuntimeError):
+
+class PipelineError(ExtractorError, RuntimeError):
     pass
 
 
@@ -57,6 +60,9 @@ def build(config_path: str | Path | None = None, overrides: dict | None = None) 
         nlp.add_pipe(factory, name=name, config=block)
     if nlp.pipe_names != names:
         raise PipelineError(f"{path}: built {nlp.pipe_names}, config asks for {names}")
+    from . import context
+
+    context.load()  # resolution runs after the components, on data checked here
     return nlp
 
 

@@ -1,4 +1,4 @@
-"""The record: one press release in, one record out (see ANNOTATION.md).
+"""The record: one press release in, one record out (the contract: docs/annotation.md).
 
 The same types carry the extractor's output and the gold annotation, so the
 evaluator never has to translate between two shapes.
@@ -14,7 +14,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .errors import ExtractorError
 from .docids import printable, unescape
+
+__all__ = [
+    "SCHEMA", "LISTS", "LABELS", "QUALIFIERS", "DATE_SOURCES", "INPUT_FORMATS", "DATE_VALUE", "ISO_DAY",
+    "MAX_NAME_BYTES", "RecordError", "parse_json", "json_problem", "is_iso_day", "Mention", "Record",
+    "file_stem", "read_records", "read_file_bytes", "json_lines", "json_schema"
+]
 
 SCHEMA = "press-record/1"
 
@@ -50,7 +57,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_NAME_BYTES = 255 - len(".meta.json")
 
 
-class RecordError(ValueError):
+class RecordError(ExtractorError, ValueError):
     """A record or gold file that breaks the contract; the message is one line."""
 
 
@@ -365,11 +372,6 @@ def _read_json_file(path: Path) -> tuple[Record, str]:
     return rec, where
 
 
-def iter_jsonl(path: str | Path) -> Iterator[Record]:
-    for rec, _ in _jsonl_pairs(Path(path)):
-        yield rec
-
-
 def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
     """The JSON value of each non-blank line of a JSONL file, with its `FILE:LINE`."""
     from .textio import InputError, open_regular
@@ -400,14 +402,6 @@ def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
 def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:
     for data, where in json_lines(path):
         yield Record.from_dict(data, where), where
-
-
-def write_jsonl(records: Iterable[Record], fh) -> int:
-    n = 0
-    for rec in records:
-        fh.write(rec.to_json() + "\n")
-        n += 1
-    return n
 
 
 # --- JSON Schema -------------------------------------------------------------

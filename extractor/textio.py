@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import ExtractorError
 from .docids import printable
+
+__all__ = ["DEFAULT_MAX_BYTES", "InputError", "Decoded", "decode", "open_regular", "read_bytes", "read_text"]
 
 # A release larger than this is almost surely not a press release (a dump, a log).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
-class InputError(ValueError):
+class InputError(ExtractorError, ValueError):
     """Input that cannot be read as a press release; the message is one line."""
 
 

@@ -13,6 +13,8 @@ import re
 
 from spacy.tokens import Doc
 
+__all__ = ["DEFAULT_MAX_RUN", "GuardedTokenizer"]
+
 DEFAULT_MAX_RUN = 200  # longer than any word or URL worth reading whole
 
 

@@ -99,3 +99,46 @@ def test_an_unreadable_file_is_reported_and_the_others_still_extracted(tmp_path)
     assert [json.loads(line)["doc_id"] for line in out.read_text().splitlines()] == ["a"]
     assert "b.txt: empty file" in proc.stderr and "c.txt: binary data" in proc.stderr
     assert "d.txt: truncated PDF" in proc.stderr
+
+
+def _with_key(relpath: str, key: str, value) -> str:
+    """The real data file with one more key."""
+    from extractor.lexicon import models_dir
+
+    return json.dumps({**json.loads((models_dir() / relpath).read_text(encoding="utf-8")), key: value})
+
+
+def _models_with(tmp_path, relpath: str, content: str):
+    """A models/ folder that links to the real files but for one, replaced by `content`."""
+    from extractor.lexicon import models_dir
+
+    real = models_dir()
+    for source in real.rglob("*"):
+        target = tmp_path / source.relative_to(real)
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif source.relative_to(real).as_posix() != relpath:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source)
+    (tmp_path / relpath).write_text(content, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("relpath, content, named", [
+    ("lexicon/dates.json", '{"months": [', "dates.json"),  # not JSON
+    ("lexicon/currencies.json", '{"units": [{"iso": "EUX", "symbols": ["€"]}]}', "EUX"),  # not an ISO 4217 code
+    ("org/words.json", '{"determiners": "le"}', "words.json"),  # a list that is not a list
+    ("org/words.json", _with_key("org/words.json", "ghost_list", ["fantôme"]), "ghost_list"),  # a list no code reads
+], ids=["not-json", "not-iso-4217", "not-a-list", "read-by-no-loader"])
+def test_a_broken_models_file_is_one_line_and_status_2(tmp_path, relpath, content, named):
+    import os
+
+    models = _models_with(tmp_path / "models", relpath, content)
+    text = tmp_path / "release.txt"
+    text.write_text("Lyon, le 3 mars 2025 – Kelvia lève 3 M€.", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "extractor", "extract", str(text)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "EXTRACTOR_MODELS": str(models)})
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith("extractor: error: ") and named in line

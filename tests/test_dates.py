@@ -3,52 +3,27 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from extractor.candidates import DocContext
 from extractor.dates import detect_text, infer_date_order, infer_document_date, resolve_all
 
-CORPUS = Path(__file__).parent / "corpus" / "dates.tsv"
+from examples import mentions, params
+
+CASES = params("dates.tsv")
 
 
-def _load_corpus():
-    cases = []
-    for lineno, line in enumerate(CORPUS.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        group, text, ddate, expected = fields[:4]
-        reason = fields[4] if len(fields) > 4 else ""
-        mentions = []
-        if expected.strip() != "-":
-            for item in expected.split(" ;; "):
-                span, value, high, qual = (item.split("|") + ["", "", "", ""])[:4]
-                mentions.append((span, value or None, high or None, qual or None))
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        cases.append(pytest.param(text.replace("\\n", "\n"), ddate, mentions, id=f"{group}:{lineno}", marks=marks))
-    return cases
-
-
-CASES = _load_corpus()
-
-
-def _run(text: str, ddate: str):
+def _run(text: str, document_date: date | None):
     cands = detect_text(text)
-    ctx = DocContext(document_date=None if ddate == "-" else date.fromisoformat(ddate), date_order=infer_date_order(cands))
+    ctx = DocContext(document_date=document_date, date_order=infer_date_order(cands))
     return [(m.text, m.value, m.high, m.qualifier) for m in resolve_all(cands, ctx)]
 
 
-@pytest.mark.parametrize("text, ddate, expected", CASES)
-def test_corpus(text, ddate, expected):
-    assert _run(text, ddate) == expected
-
-
-def test_corpus_size_and_balance():
-    negatives = sum(1 for c in CASES if not c.values[2])
-    assert len(CASES) >= 200
-    assert negatives * 3 >= len(CASES)
+@pytest.mark.parametrize("text, document_date, country, expected", CASES)
+def test_corpus(text, document_date, country, expected):
+    want = [(span, value, high, qualifier) for span, value, high, _, qualifier in mentions(expected)]
+    assert _run(text, document_date) == want
 
 
 def test_spans_are_exact_and_free_of_prepositions():

@@ -71,15 +71,14 @@ def test_detect_country(text, country):
 
 def test_currency_data_is_checked_against_iso_codes():
     with pytest.raises(LexiconError):
-        currencies._unit({"iso": "EURO"})
+        currencies.read_unit({"iso": "EURO"})
     with pytest.raises(LexiconError):
-        currencies._unit({"iso": "GBP", "divisor": "zero"})
+        currencies.read_unit({"iso": "GBP", "divisor": "zero"})
 
 
-def test_price_parser_adds_unambiguous_symbols_only():
-    extra = currencies._price_parser_symbols()
-    assert extra["₹"] == "INR"
-    assert "$" not in extra and "£" not in extra  # shared by several currencies
+def test_one_character_symbols_of_one_currency_are_data():
+    assert currencies.lookup("₹").iso == "INR"
+    assert currencies.lookup("₫").iso == "VND"
 
 
 @pytest.mark.parametrize("factory, key, module", [("press_money", "money", money), ("press_percent", "percent", percent)])
@@ -160,8 +159,8 @@ def test_wording_of_issue_14_through_the_pipeline(extractor):
 
 def test_homonym_data_is_checked_and_read_from_the_lexicon():
     with pytest.raises(LexiconError, match="homonym_after"):
-        currencies._unit({"iso": "GBP", "homonym_after": ["és"]})
+        currencies.read_unit({"iso": "GBP", "homonym_after": ["és"]})
     with pytest.raises(LexiconError, match="endings"):
-        currencies._unit({"iso": "GBP", "homonym_after": {"endings": [""]}})
+        currencies.read_unit({"iso": "GBP", "homonym_after": {"endings": [""]}})
     assert _resolve("3 millions de livres vendus") == []
     assert _resolve("3 millions de livres dépensées") == [("3 millions de livres", "3000000", "GBP")]

@@ -117,17 +117,17 @@ def test_pdf_two_columns_headers_and_hyphenation_read_as_the_release():
 def test_pdf_keeps_the_hyphen_the_document_writes_elsewhere():
     from collections import Counter
 
-    from extractor.text.pdf import _join
+    from extractor.text.pdf import join_hyphenated
 
     seen = Counter({"start-up": 2, "startup": 0})
-    assert _join("une start-", "up lyonnaise", seen) == "une start-up lyonnaise"
-    assert _join("un finance-", "ment", Counter()) == "un financement"
+    assert join_hyphenated("une start-", "up lyonnaise", seen) == "une start-up lyonnaise"
+    assert join_hyphenated("un finance-", "ment", Counter()) == "un financement"
 
 
 def test_pdf_ligatures_are_unfolded():
-    from extractor.text.pdf import _clean
+    from extractor.text.pdf import clean_line
 
-    assert _clean("ﬁnancement de l\u2019ofﬁce, ﬂux et eﬀet") == "financement de l\u2019office, flux et effet"
+    assert clean_line("ﬁnancement de l\u2019ofﬁce, ﬂux et eﬀet") == "financement de l\u2019office, flux et effet"
 
 
 def test_pdf_creation_date_is_a_hint():

@@ -26,6 +26,8 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from .engines import EngineError, Result, Task, extract_task, failure
 
+__all__ = ["LoadPipeline", "run_on_worker", "check_scheduler", "dask_engine"]
+
 
 @cache
 def _process_pipeline():

@@ -20,6 +20,12 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from ..errors import ExtractorError
+
+__all__ = [
+    "Task", "Result", "MAX_TIMEOUT", "EngineError", "failure", "extract_task", "time_limit", "in_process"
+]
+
 Task = dict[str, Any]
 Result = dict[str, Any]
 
@@ -28,7 +34,7 @@ Result = dict[str, Any]
 MAX_TIMEOUT = 7 * 24 * 3600.0
 
 
-class EngineError(RuntimeError):
+class EngineError(ExtractorError, RuntimeError):
     """The job as a whole cannot go on (e.g. workers cannot load the pipeline)."""
 
 

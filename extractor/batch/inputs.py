@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Iterator
 
+from ..errors import ExtractorError
 from ..docids import escape, printable
 from ..records import RecordError, is_iso_day, parse_json
 from ..text import Limits, read_document
@@ -20,8 +21,10 @@ from ..text.files import no_documents, save_text as write_text
 from ..text.sniff import SUFFIXES
 from ..textio import InputError, open_regular
 
+__all__ = ["BatchError", "Source", "Scan", "date_from_name", "scan", "scan_inputs", "Reader"]
 
-class BatchError(ValueError):
+
+class BatchError(ExtractorError, ValueError):
     """The job cannot start or go on (bad inputs, duplicate doc_ids, ...); one line."""
 
 

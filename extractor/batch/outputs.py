@@ -20,6 +20,8 @@ from ..docids import printable
 from ..outputs import clashing_input, identity, write_failure
 from .inputs import BatchError, Source
 
+__all__ = ["LineFile", "completed_ids", "default_errors_path", "check_outputs"]
+
 
 class LineFile:
     """An append-only JSONL file, locked, written one whole line per system call.

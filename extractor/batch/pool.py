@@ -26,6 +26,8 @@ from typing import Any, Callable, Iterator
 
 from .engines import EngineError, Result, Task, extract_task, failure
 
+__all__ = ["LOAD_DEATHS", "HARD_LIMIT_GRACE", "load_extractor", "process_pool"]
+
 # spawn, not fork: a fresh interpreter per worker, safe whatever threads the parent
 # runs (a Dask client, a test runner), and the same behaviour on every platform.
 _CONTEXT = multiprocessing.get_context("spawn")

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .lexicon import date_lexicon, fold
+
+__all__ = [
+    "Atom", "numeric", "day_may_stop", "words", "days", "periods", "first_months", "seasons", "holidays"
+]
 
 
 @dataclass(frozen=True)
@@ -169,15 +174,25 @@ def first_months(text: str, P) -> list[Atom]:
     return out
 
 
+@cache
+def _season_articles() -> tuple[int, re.Pattern[str]]:
+    """How far back to look, and the pattern of an article ending right before a season."""
+    forms = [w if w.endswith("'") else w + " " for w in date_lexicon().season_articles]
+    # a whole word: the character before it (one more in the window) is no letter
+    alternatives = [("" if f.endswith("'") else r"\b") + re.escape(f) for f in forms]
+    return max(map(len, forms)) + 1, re.compile(f"(?:{'|'.join(alternatives)})$")
+
+
 def seasons(text: str, P) -> list[Atom]:
     out = []
     for m in P["season"].finditer(text):
         g = {k: v for k, v in m.groupdict().items() if v}
-        before = text[max(0, m.start() - 4):m.start()].translate(str.maketrans("’", "'")).lower()
+        window, after_article = _season_articles()
+        before = text[max(0, m.start() - window):m.start()].translate(str.maketrans("’", "'")).lower()
         bare = "y" not in g and "dir" not in g
-        # A season alone is a date after "l'", "cet", "au", "en"; elsewhere "été" is
-        # a verb ("a été"), "premier hiver" a count and "Printemps" a department store.
-        if bare and "dem" not in g and not re.search(r"(?:l'|\bau |\ben )$", before):
+        # A season alone is a date after an article ("l'", "au", "en") or a demonstrative; elsewhere
+        # "été" is a verb ("a été"), "premier hiver" a count and "Printemps" a department store.
+        if bare and "dem" not in g and not after_article.search(before):
             continue
         if bare and g["s"][0].isupper() and not g["s"].isupper() and "dem" not in g and "l'" not in before:
             continue

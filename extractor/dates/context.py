@@ -13,6 +13,9 @@ from datetime import date
 
 from ..candidates import Candidate
 from .lexicon import date_lexicon, fold
+from .timeline import full_year
+
+__all__ = ["infer_date_order", "infer_document_date", "document_date_evidence"]
 
 _TOP = 600  # the dateline and header live in the first lines of a release
 _DATELINE = re.compile(r"(?:,|—|–|-|\|)[ \u00a0]{0,3}(?:le[ \u00a0]{1,3})?$", re.IGNORECASE)
@@ -38,7 +41,7 @@ def infer_date_order(candidates: list[Candidate]) -> str:
         elif b > 12 >= a:
             mdy += 2
         elif a != b:
-            year = _full_year(p["year"])
+            year = full_year(p["year"])
             for day, month, wyear, weekday in worded:
                 if wyear is not None and int(wyear) != year:
                     continue
@@ -57,11 +60,6 @@ def _in_words(p) -> bool:
     """A single day written with its month in words (`Jeudi 12 juin`)."""
     return (p.get("kind") == "calendar" and not _is_range(p) and bool(re.search(r"\d", p.get("day", "")))
             and bool(p.get("month")) and not p["month"].isdigit())
-
-
-def _full_year(text: str) -> int:
-    y = int(text)
-    return y if len(text) == 4 else y + (2000 if y < 70 else 1900)
 
 
 def _weekday_fits(year: int, month: int, day: int, weekday: str | None) -> bool:

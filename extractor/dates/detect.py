@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from .. import cues
 from ..candidates import Candidate
-from ..components import DetectorComponent, text_detector
+from ..components import DetectorComponent, first_fit, text_detector
 from .atoms import Atom, day_may_stop, days, first_months, holidays, numeric, periods, seasons, words
 from .context import infer_date_order, infer_document_date
 from .patterns import patterns
@@ -54,6 +54,8 @@ def detect_text(text: str) -> list[Candidate]:
 
 @Language.factory("press_date")
 def make_date_detector(nlp: Language, name: str) -> DetectorComponent:
+    # Compiled now, so that a broken data file stops the pipeline build, not a document.
+    patterns(), cues.load("date"), cues.load("quantity")
     return text_detector("date", detect_text)
 
 
@@ -80,17 +82,7 @@ def _plausible_days(text: str, atoms: list[Atom], P) -> list[Atom]:
 
 def _choose(atoms: list[Atom]) -> list[Atom]:
     """Non-overlapping atoms, the longest first (a full date beats the year inside it)."""
-    kept: list[Atom] = []
-    starts: list[int] = []  # sorted starts of the kept atoms, which never overlap
-    ends: list[int] = []
-    for a in sorted(atoms, key=lambda a: (-(a.end - a.start), a.start)):
-        i = bisect.bisect_left(starts, a.start)
-        if (i < len(starts) and starts[i] < a.end) or (i > 0 and ends[i - 1] > a.start):
-            continue
-        starts.insert(i, a.start)
-        ends.insert(i, a.end)
-        kept.append(a)
-    return sorted(kept, key=lambda a: a.start)
+    return first_fit(sorted(atoms, key=lambda a: (-(a.end - a.start), a.start)))
 
 
 def _no_overlaps(atoms: list[Atom]) -> list[Atom]:

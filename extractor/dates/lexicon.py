@@ -14,12 +14,15 @@ from functools import cache, lru_cache
 
 from text_to_num import text2num
 
+from ..folding import PLAIN, without_accents
+from ..folding import alternation as text_alternation
 from ..lexicon import LexiconError, string_table
+
+__all__ = ["fold", "alternation", "surface_words", "Holidays", "DateLexicon", "date_lexicon"]
 
 _FILE = "lexicon/dates.json"
 _EN = "lexicon/dates_en.json"
 _HOLIDAYS = "lexicon/holidays.json"
-_APOS = str.maketrans({"’": "'", "ʼ": "'", "\u00a0": " ", "\u202f": " "})
 
 
 @lru_cache(maxsize=65536)
@@ -29,25 +32,14 @@ def fold(word: str) -> str:
     >>> fold("Décembre"), fold("aujourd’hui"), fold("1ᵉʳ")
     ('decembre', "aujourd'hui", '1er')
     """
-    word = unicodedata.normalize("NFKC", word.translate(_APOS)).lower()
-    word = "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
+    word = without_accents(unicodedata.normalize("NFKC", word.translate(PLAIN)).lower(), compatibility=False)
     return re.sub(r"\s+", " ", word.strip().rstrip("."))
 
 
 def alternation(words) -> str:
-    """A regex alternation of phrases (and their unaccented spellings), longest first.
-
-    Spaces match one to three spaces of any kind; apostrophes match both forms.
-    """
-    forms = set()
-    for w in words:
-        forms.add(w)
-        forms.add("".join(ch for ch in unicodedata.normalize("NFD", w) if not unicodedata.combining(ch)))
-    out = []
-    for f in sorted(forms, key=lambda f: (-len(f), f)):
-        pat = re.escape(f).replace(r"\ ", r"[ \u00a0\u202f]{1,3}").replace("'", "['’]")
-        out.append(pat)
-    return "|".join(out)
+    """Date phrases as a regex alternation: with their unaccented spellings, one to three
+    spaces of any kind for a space, either apostrophe for an apostrophe."""
+    return text_alternation(words, space=r"[ \u00a0\u202f]{1,3}", unaccented=True, apostrophes=True)
 
 
 def surface_words(table: str, file: str = _FILE) -> list[str]:

@@ -12,13 +12,14 @@ from functools import cache
 from ..lexicon import string_table
 from .lexicon import alternation, date_lexicon, surface_words
 
+__all__ = ["SP", "S", "APO", "DAY", "YEAR", "END_NUM", "patterns", "holiday_names", "year_triggers"]
+
 SP = r"[ \u00a0\u202f]"
 S = SP + "{1,3}"
 APO = "['’]"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 # A year after a trigger may be old ("depuis 1886"); a bare one must be plausible.
 YEAR = r"(?:1[89]\d\d|20\d\d)"
-BARE_YEAR = r"(?:19\d\d|20\d\d|2100)"
 # A year or day never continues a number, an amount or a code.
 END_NUM = r"(?![\w%€$]|[.,/-]\d)"
 _CLOCK = r"(?:[01]?\d|2[0-3])"
@@ -44,6 +45,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     all_months = alternation(surface_words("months") + surface_words("month_abbreviations")
                              + surface_words("months", "lexicon/dates_en.json"))
     en_months = "|".join(re.escape(w) for w in sorted(surface_words("months", "lexicon/dates_en.json"), key=len, reverse=True))
+    en_suffixes = "|".join(map(re.escape, _table("day_suffixes", "ordinal", "lexicon/dates_en.json")))
     en_days = "|".join(re.escape(w) for w in sorted(surface_words("weekdays", "lexicon/dates_en.json"), key=len, reverse=True))
     weekdays = alternation(surface_words("weekdays"))
     dirs = alternation(w for w in surface_words("relative_directions") if w != "-ci")
@@ -77,8 +79,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\w-])(?P<o>{ordinals}){S}(?:{alternation(_table('half_month', 'words'))}){S}(?:de{S}|d{APO})(?P<m>{months})"
             rf"(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
         "english": re.compile(
-            rf"(?<![\w-])(?:(?P<wd>{en_days}),?{S})?(?:(?P<d>{DAY})(?:st|nd|rd|th)?{S}(?P<m>{en_months})\.?,?"
-            rf"|(?P<m2>{en_months})\.?{S}(?P<d2>{DAY})(?:st|nd|rd|th)?,?){S}(?P<y>{YEAR})(?![\w-]|[.,]\d)"),
+            rf"(?<![\w-])(?:(?P<wd>{en_days}),?{S})?(?:(?P<d>{DAY})(?:{en_suffixes})?{S}(?P<m>{en_months})\.?,?"
+            rf"|(?P<m2>{en_months})\.?{S}(?P<d2>{DAY})(?:{en_suffixes})?,?){S}(?P<y>{YEAR})(?![\w-]|[.,]\d)"),
         "day": re.compile(
             rf"(?<![\w/.,:'’-])(?<!\d[ \u00a0])(?:(?P<wd>{weekdays}),?{S})?(?P<d>{DAY}(?:er|ᵉʳ|re)?)"
             rf"(?![\w%€$£°]|[.,/:]\d|{SP}?[%€$£°]|{SP}?[hH](?![^\W\d_])|{SP}\d)", ic),

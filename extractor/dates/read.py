@@ -16,7 +16,9 @@ from typing import Callable, Mapping
 from text_to_num import text2num
 
 from .lexicon import date_lexicon, fold
-from .timeline import End, Unresolvable, next_weekday, shift_month, weekday_in_week
+from .timeline import End, Unresolvable, full_year, next_weekday, shift_month, weekday_in_week
+
+__all__ = ["Anchors", "read_end"]
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,7 @@ def _need(p: Mapping[str, str], key: str) -> str:
 
 def _year(p: Mapping[str, str]) -> int | None:
     text = p.get("year")
-    if not text:
-        return None
-    y = int(text)
-    return y if len(text) == 4 else y + (2000 if y < 70 else 1900)
+    return full_year(text) if text else None
 
 
 def _direction(p: Mapping[str, str]) -> int:

@@ -12,6 +12,8 @@ from .. import cues
 from .atoms import Atom
 from .lexicon import date_lexicon, fold
 
+__all__ = ["relative"]
+
 _APOS = str.maketrans("’", "'")
 
 

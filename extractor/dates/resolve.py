@@ -22,6 +22,8 @@ from .lexicon import date_lexicon, fold
 from .read import Anchors, read_end
 from .timeline import End, Unresolvable, day, partial_year, shift_month, with_year
 
+__all__ = ["resolve_all", "Story", "render", "iso", "calendar_day"]
+
 _FORWARD = {"from", "until", "after"}
 _BOUNDS = {"from", "until", "before", "after"}
 _TOP = 600  # characters: the title and first paragraph, where a release says what it is about

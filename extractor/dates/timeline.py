@@ -10,12 +10,19 @@ from calendar import monthrange
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from ..errors import ExtractorError
+
+__all__ = [
+    "SEASON_MONTHS", "NEARER_BY", "Unresolvable", "End", "day", "easter", "full_year", "with_year",
+    "shift_month", "partial_year", "weekday_in_week", "next_weekday"
+]
+
 # Meteorological seasons; a winter is labelled with the year of its December.
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 NEARER_BY = 3  # months
 
 
-class Unresolvable(ValueError):
+class Unresolvable(ExtractorError, ValueError):
     """Parts that name no calendar date (31 février, a weekday with no issue date...)."""
 
 
@@ -87,6 +94,16 @@ def easter(year: int) -> date:
     m = (a + 11 * h + 22 * l_) // 451
     month, dom = divmod(h + l_ - 7 * m + 114, 31)
     return date(year, month, dom + 1)
+
+
+def full_year(written: str) -> int:
+    """A year as written, two digits read as the nearest century pivoting at 1970.
+
+    >>> full_year("2025"), full_year("25"), full_year("69"), full_year("70")
+    (2025, 2025, 2069, 1970)
+    """
+    y = int(written)
+    return y if len(written) == 4 else y + (2000 if y < 70 else 1900)
 
 
 def with_year(end: End, year: int) -> End:

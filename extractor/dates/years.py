@@ -17,6 +17,8 @@ from .. import cues
 from .atoms import Atom
 from .lexicon import date_lexicon, fold
 
+__all__ = ["years"]
+
 # After these a number may still be a count ("pour 2000 entreprises"); after
 # "depuis", "exercice" or "budget" a year is a year whatever follows it.
 _WEAK_TRIGGERS = {"en", "pour", "vers", "avant", "apres", "entre", "contre", "vs"}

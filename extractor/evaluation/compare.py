@@ -12,6 +12,8 @@ from .errors import Alignment, ErrorReport, show
 from .scoring import LABEL_ORDER, Evaluation
 from ..records import Mention
 
+__all__ = ["CORRECT", "ABSENT", "GOOD", "Change", "Comparison", "compare", "format_comparison"]
+
 CORRECT = "correct"
 ABSENT = "absent"  # a spurious prediction's outcome in a run that did not make it
 GOOD = (CORRECT, ABSENT)

@@ -1,4 +1,4 @@
-"""Error analysis: which mentions went wrong, and how (ANNOTATION.md section 4).
+"""Error analysis: which mentions went wrong, and how (docs/annotation.md, section 7).
 
 `align` pairs the gold and predicted mentions of one document in the same order of
 preference the scores use, so the error list reconciles with the counts:
@@ -18,6 +18,11 @@ from typing import Iterable, Mapping
 
 from .scoring import LABEL_ORDER, _overlap, same_value, strict_pairs
 from ..records import Mention, Record
+
+__all__ = [
+    "CONTEXT", "NONE", "Kind", "KIND_HELP", "Alignment", "MentionError", "Group", "ErrorReport", "align",
+    "analyse", "group", "show", "describe_fields", "format_errors", "source_texts"
+]
 
 CONTEXT = 40
 NONE = "none"  # the confusion table's row/column for "no mention on this side"

@@ -18,6 +18,11 @@ from .errors import Alignment, ErrorReport, Kind, describe_fields, show
 from .scoring import LABEL_ORDER, Evaluation
 from ..records import Mention
 
+__all__ = [
+    "KINDS", "GROUPS_SHOWN", "esc", "render", "table", "Mark", "marked_text", "brief", "LABEL_CSS", "CSS",
+    "JS"
+]
+
 KINDS = ("correct", *(k.value for k in Kind), "ignored")
 GROUPS_SHOWN = 40
 

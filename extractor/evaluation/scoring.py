@@ -1,4 +1,4 @@
-"""Score predicted records against gold records (ANNOTATION.md section 4).
+"""Score predicted records against gold records (docs/annotation.md, section 7).
 
 One small class per scoring scheme, each counting (tp, fp, fn) for one label of
 one document; `evaluate` sums them over documents and labels.
@@ -12,6 +12,11 @@ from decimal import Decimal
 from typing import Iterable
 
 from ..records import LISTS, Mention, Record
+
+__all__ = [
+    "LABEL_ORDER", "Counts", "strict_pairs", "Scheme", "Strict", "Partial", "Value", "SCHEMES", "same_value",
+    "without_optional", "fold_name", "Evaluation", "evaluate", "format_table"
+]
 
 LABEL_ORDER = tuple(LISTS.values())  # ORG, MONEY, DATE, PERCENT
 

@@ -19,6 +19,8 @@ from ..textio import read_text
 from .common import (ConversionError, Document, TextLookup, check_span, decode_notes, encode_notes,
                      record_from_mentions)
 
+__all__ = ["NAME", "CARRIES_TEXT", "read", "write"]
+
 NAME = "brat"
 CARRIES_TEXT = True
 

@@ -9,6 +9,11 @@ from typing import Any, Callable
 
 from ..records import LABELS, LISTS, SCHEMA, Mention, Record, RecordError, file_stem
 
+__all__ = [
+    "FIELDS", "ConversionError", "Document", "TextLookup", "text_lookup", "record_from_mentions",
+    "check_span", "misaligned", "utf16_to_codepoints", "encode_notes", "decode_notes"
+]
+
 FIELDS = ("name", "value", "high", "currency", "qualifier")  # normalized fields, notes order
 
 

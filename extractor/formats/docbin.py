@@ -18,6 +18,8 @@ from ..docids import escape
 from ..records import RecordError, read_file_bytes
 from .common import ConversionError, Document, TextLookup, record_from_mentions
 
+__all__ = ["NAME", "CARRIES_TEXT", "KEY", "read", "write"]
+
 NAME = "docbin"
 CARRIES_TEXT = True
 KEY = "press"

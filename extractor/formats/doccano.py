@@ -17,6 +17,8 @@ from ..docids import escape
 from ..records import RecordError, json_lines
 from .common import ConversionError, Document, TextLookup, check_span, record_from_mentions
 
+__all__ = ["NAME", "CARRIES_TEXT", "read", "write"]
+
 NAME = "doccano"
 CARRIES_TEXT = True
 # Span keys that describe the span itself; everything else is a record field.

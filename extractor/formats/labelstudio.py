@@ -27,6 +27,8 @@ from ..records import RecordError, parse_json, read_file_bytes
 from .common import (ConversionError, Document, TextLookup, check_span, decode_notes, encode_notes,
                      record_from_mentions, utf16_to_codepoints)
 
+__all__ = ["NAME", "CARRIES_TEXT", "read", "write"]
+
 NAME = "labelstudio"
 CARRIES_TEXT = True
 FROM_LABELS, FROM_NOTES, TO_NAME = "label", "norm", "text"

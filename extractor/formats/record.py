@@ -7,6 +7,8 @@ from pathlib import Path
 from ..records import LISTS, Record, file_stem, read_records
 from .common import ConversionError, Document, TextLookup, misaligned
 
+__all__ = ["NAME", "CARRIES_TEXT", "read", "write", "dump"]
+
 NAME = "record"
 CARRIES_TEXT = False
 

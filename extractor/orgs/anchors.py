@@ -19,6 +19,8 @@ from spacy.tokens import Doc
 from ..lexicon import LexiconError
 from .spans import token_texts
 
+__all__ = ["UNBOUNDED_REACH", "AnchoredMatcher"]
+
 # How far a match may run from its first token when a pattern repeats a token (`*`, `+`):
 # longer than any organization name the patterns read.
 UNBOUNDED_REACH = 16

@@ -6,11 +6,17 @@ pipeline build time with its path and line, never silently at extraction time.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from ..folding import without_accents
 from ..lexicon import LexiconError, load_json, models_dir
+
+__all__ = [
+    "PATTERN_KINDS", "WORD_LISTS", "AS_WRITTEN_LISTS", "GAZETTEER_FLAGS", "GAZETTEER_TYPES", "NOT_ORG_KINDS", "fold", "Words",
+    "words", "Pattern", "patterns", "GazetteerEntry", "DEFAULT_GAZETTEER", "DEFAULT_NOT_ORGS", "gazetteer",
+    "gazetteer_files", "gazetteer_by_fold", "NotOrg", "not_orgs", "not_orgs_by_fold", "Knowledge", "knowledge"
+]
 
 PATTERN_KINDS = {
     # the pattern matches a head noun; the name runs on after it (Région X)
@@ -33,8 +39,11 @@ PATTERN_KINDS = {
 WORD_LISTS = (
     "determiners", "connectors", "titles", "places", "events", "event_words", "programmes",
     "common_nouns", "junk", "months_days", "acronym_stoplist", "located_verbs", "non_org_heads",
-    "trailing_roles", "ticker_words", "opening_words", "institution_heads",
+    "trailing_roles", "ticker_words", "opening_words", "institution_heads", "legal_forms", "legal_pieces",
+    "head_words", "lowercase_heads", "unit_codes", "civilities", "initials_skip",
 )
+# Lists compared with a token's lower case as written (`d’` and `d'` apart, `à` not `a`).
+AS_WRITTEN_LISTS = ("of", "article_after_of", "prepositions", "at", "coordinators", "articles")
 # exact: the name is also a common word, match its case exactly; network: regional
 # branches follow the name; context: an ambiguous name (a surname, a place, a common
 # word) that counts as an organization only with supporting context.
@@ -56,13 +65,13 @@ NOT_ORG_KINDS = {
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lowercase, no accents, typographic apostrophes and dashes made plain."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("–", "-"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+    return without_accents(text.replace("’", "'").replace("–", "-")).lower().strip()
 
 
 @dataclass(frozen=True)
 class Words:
     lists: dict[str, frozenset[str]]  # folded entries
+    as_written: dict[str, frozenset[str]]  # entries as the data writes them
 
     def has(self, list_name: str, text: str) -> bool:
         return fold(text) in self.lists[list_name]
@@ -71,13 +80,21 @@ class Words:
 @cache
 def words() -> Words:
     data = load_json("org/words.json")
-    lists = {}
-    for name in WORD_LISTS:
-        entries = data.get(name)
-        if not (isinstance(entries, list) and all(isinstance(e, str) and e.strip() for e in entries)):
-            raise LexiconError(f"org/words.json: {name!r} must be a list of non-empty strings")
-        lists[name] = frozenset(fold(e) for e in entries)
-    return Words(lists)
+    unread = sorted(k for k in data if not k.startswith("_") and k not in (*WORD_LISTS, "as_written"))
+    if unread:  # a list no code reads is a list someone believes is used
+        raise LexiconError(f"org/words.json: no code reads {', '.join(map(repr, unread))}")
+    as_written = data.get("as_written")
+    if not isinstance(as_written, dict) or sorted(as_written) != sorted(AS_WRITTEN_LISTS):
+        raise LexiconError(f"org/words.json: 'as_written' must hold exactly the lists {list(AS_WRITTEN_LISTS)}")
+    lists = {name: frozenset(fold(e) for e in _strings(data, name)) for name in WORD_LISTS}
+    return Words(lists, {name: frozenset(_strings(as_written, name)) for name in AS_WRITTEN_LISTS})
+
+
+def _strings(data: dict, name: str) -> list[str]:
+    entries = data.get(name)
+    if not (isinstance(entries, list) and all(isinstance(e, str) and e.strip() for e in entries)):
+        raise LexiconError(f"org/words.json: {name!r} must be a list of non-empty strings")
+    return entries
 
 
 @dataclass(frozen=True)

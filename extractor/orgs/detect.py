@@ -21,6 +21,8 @@ from .learned import DecisionModel, LearnedDecision
 from .rules import RuleDecision
 from .sources import Gazetteer, Ner, Patterns, Proposal, char_offsets
 
+__all__ = ["OrgDetector", "make_org_detector", "resolve_all"]
+
 
 class OrgDetector:
     """Compiled once per pipeline: the matchers, the word lists and the decision."""

@@ -10,6 +10,7 @@ the Doc and the pool: nothing here decides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc
 
@@ -17,10 +18,10 @@ from . import data as org_data
 from . import names as org_names
 from .data import fold
 from .sources import ents
+from .names import is_acronym
 from .spans import (
     after_event_word,
     document_places,
-    is_acronym,
     is_term_acronym,
     line_is_upper,
     rejection,
@@ -29,8 +30,7 @@ from .spans import (
     token_view,
 )
 
-_ARTICLES = {"Le", "La", "Les", "L'", "L’"}
-_CIVILITIES = {"m.", "mme", "mlle", "dr", "pr", "me", "mr", "mrs", "ms", "monsieur", "madame", "maitre"}
+__all__ = ["Evidence", "DocFacts", "doc_facts", "features"]
 
 
 @dataclass
@@ -54,6 +54,12 @@ class DocFacts:
     article_names: frozenset[tuple[str, ...]] = frozenset()
 
 
+@cache
+def _capitalised_articles() -> frozenset[str]:
+    """The articles as they open a sentence or a name (`La`, `L’`)."""
+    return frozenset(a[:1].upper() + a[1:] for a in org_data.words().as_written["articles"])
+
+
 def doc_facts(doc: Doc, pool: dict[tuple[int, int], Evidence]) -> DocFacts:
     texts = token_texts(doc)
     folded = [fold(t) for t in texts]
@@ -74,7 +80,7 @@ def doc_facts(doc: Doc, pool: dict[tuple[int, int], Evidence]) -> DocFacts:
     lowercase = frozenset(t for t in texts if t.islower())
     article_names = set()
     for (start, end) in pool:
-        if end - start > 1 and texts[start] in _ARTICLES and not sentence_initial(doc, start):
+        if end - start > 1 and texts[start] in _capitalised_articles() and not sentence_initial(doc, start):
             article_names.add(tuple(folded[start + 1 : end]))
     return DocFacts(counts, frozenset(vouched), frozenset(ner_orgs), token_ent, lowercase, frozenset(article_names))
 
@@ -91,7 +97,7 @@ def _count_occurrences(folded: list[str], counts: dict[tuple[str, ...], int]) ->
 
 def _bare(key: tuple[str, ...]) -> tuple[str, ...]:
     """The name without a trailing legal form: `kelvia sas` vouches for `kelvia`."""
-    while len(key) > 1 and (key[-1] in org_names.LEGAL_TOKENS or key[-1] == ","):
+    while len(key) > 1 and (key[-1] in org_names.legal_tokens() or key[-1] == ","):
         key = key[:-1]
     return key
 
@@ -124,7 +130,7 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
         f.append("ner_org_in_doc")
     if n == 1 and span_texts[0].lower() in facts.lowercase_words and not span_texts[0].islower():
         f.append("lowercase_elsewhere")
-    if span_texts[0] in _ARTICLES and n > 1:
+    if span_texts[0] in _capitalised_articles() and n > 1:
         f.append("article_first" if sentence_initial(doc, start) else "article_first_mid_sentence")
         if key[1:] in facts.article_names:
             f.append("article_name_in_doc")
@@ -185,9 +191,9 @@ def _shape_features(span_texts: list[str], text: str) -> list[str]:
         f.append("has_digit")
     if "-" in text:
         f.append("has_hyphen")
-    if any(t.lower() in org_names.LEGAL_FORMS or t.lower().rstrip(".") in org_names.LEGAL_FORMS for t in span_texts[1:]):
+    if any(t.lower() in org_names.legal_forms() or t.lower().rstrip(".") in org_names.legal_forms() for t in span_texts[1:]):
         f.append("has_legal_form")
-    if fold(span_texts[0]) in org_names.HEAD_WORDS:
+    if fold(span_texts[0]) in org_names.head_words():
         f.append("w0_head")
     f.append(f"w0={fold(span_texts[0])}")
     f.append(f"wl={fold(span_texts[-1])}")
@@ -202,7 +208,7 @@ def _context_features(doc: Doc, texts: list[str], start: int, end: int, words: o
     prev2 = fold(texts[start - 2]) if start > 1 else "<s>"
     nxt = fold(texts[end]) if end < len(texts) else "</s>"
     f += [f"p1={prev}", f"p2={prev2}", f"p2p1={prev2}_{prev}", f"n1={nxt}"]
-    if prev in _CIVILITIES:
+    if prev in words.lists["civilities"]:
         f.append("after_civility")
     if start > 0 and texts[start - 1] == "(" and end < len(texts) and texts[end] == ")":
         f.append("in_parens")

@@ -26,6 +26,8 @@ from .rules import clean, defined_acronyms
 from .sources import Proposal, ents, head_extensions, name_chunks, quoted
 from .spans import token_texts
 
+__all__ = ["MODEL_FORMAT", "DecisionModel", "candidate_pool", "LearnedDecision"]
+
 MODEL_FORMAT = "press-org-decision/1"
 
 

@@ -10,33 +10,39 @@ defined in parentheses or spelled by a longer name's initials, and a short form
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..candidates import Candidate
+from ..folding import without_accents
+from . import data as org_data
 
-LEGAL_FORMS = (
-    "sa", "sas", "sasu", "sarl", "se", "sca", "scop", "scic", "sci", "snc", "eurl", "gie", "inc", "ltd",
-    "llc", "gmbh", "ag", "plc", "bv", "nv", "spa", "srl", "oy", "ab", "asa", "a/s", "s.a.", "s.a.s.",
-    "corp", "co", "llp", "lp", "pty", "kk", "fz-llc", "fzco", "fze",
-)
-LEGAL_TOKENS = frozenset({
-    *LEGAL_FORMS, ".", "inc.", "ltd.", "b.v.", "n.v.", "s.p.a.", "s.r.l.", "a", "/", "s", "corp.", "co.",
-})
-# Head nouns shared by many organisations: never a short form of one of them.
-HEAD_WORDS = frozenset({
-    "region", "conseil", "departement", "ville", "mairie", "metropole", "communaute", "agence", "banque",
-    "caisse", "credit", "fondation", "fonds", "alliance", "association", "federation", "syndicat", "chambre",
-    "comite", "observatoire", "institut", "centre", "universite", "ecole", "lycee", "college", "hopital",
-    "ministere", "commission", "office", "autorite", "societe", "groupe", "group", "compagnie", "cabinet",
-    "union", "club", "reseau", "mutuelle", "chu", "les", "la", "le", "l'",
-})
-_LEGAL_TAIL = re.compile(
-    r"[\s,]+(" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True)) + r")\.?$", re.I
-)
-_ARTICLE_HEAD = re.compile(r"^(la|le|les|l')\s*", re.I)
+__all__ = ["legal_forms", "legal_tokens", "head_words", "without_legal_form", "key", "is_acronym", "canonical_names"]
+
+
+@cache
+def legal_forms() -> frozenset[str]:
+    return org_data.words().lists["legal_forms"]
+
+
+@cache
+def legal_tokens() -> frozenset[str]:
+    """Tokens that may end a name after it: the legal forms and the pieces the tokenizer cuts them into."""
+    return legal_forms() | org_data.words().lists["legal_pieces"]
+
+
+@cache
+def head_words() -> frozenset[str]:
+    """Head nouns shared by many organisations: never a short form of one of them."""
+    return org_data.words().lists["head_words"]
+
+
+@cache
+def _legal_tail() -> re.Pattern[str]:
+    forms = sorted(legal_forms(), key=lambda f: (-len(f), f))
+    return re.compile(r"[\s,]+(" + "|".join(map(re.escape, forms)) + r")\.?$", re.I)
+
+
 _REGIONAL_COUNCIL = re.compile(r"^conseil regional (?:de la |de l'|d'|de |du |des )(.+)$")
-_SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "pour", "en", "a", "au", "aux", "sur", "the", "of", "and", "for"}
 
 
 # Pure; press_org asks it of every entity and candidate, resolution again of every mention.
@@ -45,7 +51,7 @@ def without_legal_form(text: str) -> str:
     """`Kanazawa Seiki Co., Ltd.` -> `Kanazawa Seiki`: forms can pile up, so strip until none is left."""
     bare = text
     while True:
-        shorter = _LEGAL_TAIL.sub("", bare).strip()
+        shorter = _legal_tail().sub("", bare).strip()
         if shorter == bare or not shorter or shorter.endswith("&"):
             break  # `Rothschild & Co`: after `&`, Co is part of the name
         bare = shorter
@@ -53,8 +59,7 @@ def without_legal_form(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return without_accents(text.replace("’", "'")).lower()
 
 
 def key(text: str) -> str:
@@ -65,13 +70,18 @@ def key(text: str) -> str:
 
 
 def _initials(text: str) -> str:
-    words = re.findall(r"[\w]+", _fold(text))
-    return "".join(w[0] for w in words if w not in _SMALL_WORDS)
+    skip = org_data.words().lists["initials_skip"]
+    return "".join(w[0] for w in re.findall(r"[\w]+", _fold(text)) if w not in skip)
 
 
-def _is_all_caps(text: str) -> bool:
+def is_acronym(text: str, min_letters: int = 2) -> bool:
+    """Written in capitals: at least `min_letters` letters, all upper case (`CNRS`, `M3V`, `X-FAB`).
+
+    >>> is_acronym("CNRS"), is_acronym("X-FAB"), is_acronym("Inria"), is_acronym("X"), is_acronym("X", min_letters=1)
+    (True, True, False, False, True)
+    """
     letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
+    return len(letters) >= min_letters and all(ch.isupper() for ch in letters)
 
 
 def canonical_names(candidates: list[Candidate]) -> list[str]:
@@ -141,12 +151,12 @@ def _expansions(distinct: list[str], candidates: list[Candidate],
             continue
         found: set[str] = set()
         # A short form written after the full name: `Néréide` after `Néréide Analytics`.
-        if words[0] not in HEAD_WORDS:
+        if words[0] not in head_words():
             found.update(long for long in by_prefix.get(short, ()) if first_seen[long] < first_seen[short])
         # An acronym spelled by a longer name's initials: `CRTL Occitanie` for `Comité régional du tourisme...`.
         acronym = words[0]
         written = candidates[first_seen[short]].text.split()[0]
-        if len(acronym) >= 3 and _is_all_caps(written):
+        if len(acronym) >= 3 and is_acronym(written, min_letters=1):
             found.update(long for long in by_initials.get(acronym, ()) if len(long.split()) > len(words))
         # `CCI` next to both `CCI Occitanie` and `CCI Paris` stays its own name.
         if len(found) == 1:
@@ -164,7 +174,7 @@ def _pick_name(members: list[Candidate]) -> str:
     # A group joined by a link (acronym, short form) is named after its longest spelling.
     longest = max(members, key=lambda c: len(key(c.text).split()))
     same = [c for c in members if key(c.text) == key(longest.text)]
-    mixed = [c for c in same if not _is_all_caps(c.text)]
+    mixed = [c for c in same if not is_acronym(c.text, min_letters=1)]
     chosen = without_legal_form((mixed or same)[0].text)
     return _region_name(chosen) if _REGIONAL_COUNCIL.match(key(chosen)) else chosen
 

@@ -27,7 +27,7 @@ from .spans import (
     token_texts,
 )
 
-_COORDINATORS = {",", "et", "ou", "ainsi", "que", "ni"}
+__all__ = ["clean", "RuleDecision", "defined_acronyms", "same_names", "listed_after", "listed_before"]
 
 
 def clean(doc: Doc, p: Proposal, words: org_data.Words, refuse: bool = True, not_orgs: dict | None = None) -> Proposal | None:
@@ -105,7 +105,7 @@ class RuleDecision:
         for p in accepted:
             if p.end - p.start > 1:
                 first = doc[p.start]
-                if not (first.is_lower or self.words.has("common_nouns", first.text) or fold(first.text) in org_names.HEAD_WORDS):
+                if not (first.is_lower or self.words.has("common_nouns", first.text) or fold(first.text) in org_names.head_words()):
                     firsts.add(fold(first.text))
         out = []
         for ent in ents(doc):
@@ -145,7 +145,7 @@ def same_names(doc: Doc, accepted: list[Proposal], taken: list[bool]) -> list[Pr
     for p in accepted:
         tokens = [fold(t.text) for t in doc[p.start : p.end]]
         names.setdefault(tokens[0], set()).add(tuple(tokens))
-        while len(tokens) > 1 and (tokens[-1] in org_names.LEGAL_TOKENS or tokens[-1] == ","):
+        while len(tokens) > 1 and (tokens[-1] in org_names.legal_tokens() or tokens[-1] == ","):
             tokens.pop()
         names[tokens[0]].add(tuple(tokens))
     added = []
@@ -165,7 +165,7 @@ def same_names(doc: Doc, accepted: list[Proposal], taken: list[bool]) -> list[Pr
 
 def listed_after(doc: Doc, start: int, ends: set[int]) -> bool:
     j = start - 1
-    if j < 0 or doc[j].lower_ not in _COORDINATORS:
+    if j < 0 or doc[j].lower_ not in org_data.words().as_written["coordinators"]:
         return False
     j -= 1
     if j >= 0 and doc[j].text == ")":
@@ -175,7 +175,7 @@ def listed_after(doc: Doc, start: int, ends: set[int]) -> bool:
 
 
 def listed_before(doc: Doc, end: int, starts: set[int]) -> bool:
-    if end >= len(doc) or doc[end].lower_ not in _COORDINATORS:
+    if end >= len(doc) or doc[end].lower_ not in org_data.words().as_written["coordinators"]:
         return False
     for k in range(end + 1, min(end + 5, len(doc) + 1)):
         if k in starts:

@@ -14,21 +14,27 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..components import per_doc
+from ..folding import without_accents
 from . import data as org_data
 from . import names as org_names
 from .anchors import AnchoredMatcher
 from .data import fold
+from .names import is_acronym
 from .spans import (
     after_event_word,
     chunk_backward,
     chunk_domains,
     chunk_forward,
-    is_acronym,
     is_name_word,
     line_is_upper,
     sentence_initial,
     token_texts,
 )
+
+__all__ = [
+    "Proposal", "ents", "Gazetteer", "Patterns", "Ner", "char_offsets", "name_chunks", "quoted",
+    "MAX_EXTENSION", "head_extensions", "strip_accents", "opening_word", "known_name", "lowercase_elsewhere"
+]
 
 
 @dataclass
@@ -252,7 +258,6 @@ def quoted(doc: Doc) -> list[Proposal]:
 
 
 _STOPS = {",", ";", ":", "(", ")", "«", "»", '"', "“", "”", "|", "•", "!", "?", ".", "–", "—"}
-_DE = {"de", "du", "des", "d'", "d’"}
 MAX_EXTENSION = 14
 
 
@@ -272,7 +277,7 @@ def head_extensions(doc: Doc, words: org_data.Words) -> list[Proposal]:
             if "\n" in doc[j - 1].whitespace_ or doc[j].is_space:
                 break
             if tok in _STOPS:
-                if tok == "," and j + 1 < len(texts) and texts[j + 1].lower() in _DE:
+                if tok == "," and j + 1 < len(texts) and texts[j + 1].lower() in words.as_written["of"]:
                     continue  # a list of domains: `de l'alimentation, de l'environnement et du travail`
                 break
             if tok[:1].isalnum() and not words.has("connectors", tok) and not words.has("determiners", tok) and tok != "et":
@@ -281,8 +286,7 @@ def head_extensions(doc: Doc, words: org_data.Words) -> list[Proposal]:
 
 
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    return unicodedata.normalize("NFC", without_accents(text))
 
 
 def _hyphen_joined(doc: Doc, end: int) -> bool:

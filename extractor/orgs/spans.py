@@ -12,25 +12,23 @@ from spacy.tokens import Doc, Token
 
 from ..components import doc_text, per_doc
 from .data import Words, fold
-from .names import LEGAL_TOKENS
+from .names import is_acronym, legal_tokens
+
+__all__ = [
+    "MAX_NAME_TOKENS", "token_texts", "TokenView", "token_view", "starts_upper",
+    "is_name_word", "chunk_forward", "chunk_backward", "sentence_initial", "chunk_domains", "territory_end",
+    "document_places", "is_term_acronym", "repair", "rejection", "after_event_word",
+    "line_is_upper"
+]
 
 MAX_NAME_TOKENS = 8
 _URLISH = re.compile(r"@|^www\.|^https?:|\.(fr|com|org|net|eu)/", re.I)
 _CODE = re.compile(r"^[A-Z]{1,4}-?\d[\w-]*$|;")  # Q3, C42, CET1, NCT04873312, TL;DR: codes, not names
 _CUT = {"|", "–", "—", "(", ")", ":", ",", ";", "«", "»", '"', "“", "”", "!", "?", "•"}
-LOWERCASE_HEADS = {
-    "lycee", "college", "ecole", "universite", "conservatoire", "groupe", "hopital", "gouvernement", "communaute", "ministere",
-}
 _POSTCODE = re.compile(r"^\d{5}$")
 _DEPARTMENT = re.compile(r"^(\d{2,3}|2[AB])$")
 # Lowercase words that continue a ministry's domains: adjectives (industrielle, numérique, supérieur).
 _ADJECTIVE = re.compile(r"(elle|elles|el|els|ique|iques|aire|aires|ale|ales|al|aux|ieur|ieure|if|ive|ée|ées|ère|ier|able|ible)$")
-_UNIT_CODES = {"umr", "umrs", "upr", "usr", "ur", "ea"}
-_DE = {"de", "du", "des", "d'", "d’"}
-_ARTICLES = {"la", "l'", "l’"}
-_PREPOSITIONS = {"à", "pour", "sur", "en", "par", "avec", "contre", "dans", "entre"}
-_A = {"à", "a"}
-_A_ANY_CASE = {"à", "a", "À", "A"}  # the only strings whose lower() is in _A
 
 
 def token_texts(doc: Doc) -> list[str]:
@@ -153,10 +151,10 @@ def chunk_domains(doc: Doc, i: int, words: Words) -> int:
             end = j = j + 2  # Souveraineté industrielle et numérique
             continue
         k = j + 1 if tok.text == "," or tok.lower_ == "et" else j
-        if k == j or k >= len(doc) or doc[k].lower_ not in _DE:
+        if k == j or k >= len(doc) or doc[k].lower_ not in words.as_written["of"]:
             break  # `ministère de la Culture et Bpifrance`: a new name, not a domain
         k += 1
-        if k < len(doc) and doc[k].lower_ in _ARTICLES:
+        if k < len(doc) and doc[k].lower_ in words.as_written["article_after_of"]:
             k += 1
         stop = chunk_forward(doc, k, words)
         if stop == k:
@@ -168,10 +166,10 @@ def chunk_domains(doc: Doc, i: int, words: Words) -> int:
 def territory_end(doc: Doc, end: int, words: Words, places: frozenset[str]) -> int:
     """`Centre de recherche informatique` + `de Montréal`: where the territory completing a name ends (end when none)."""
     j = end
-    if j >= len(doc) or doc[j].lower_ not in _DE:
+    if j >= len(doc) or doc[j].lower_ not in words.as_written["of"]:
         return end
     j += 1
-    if j < len(doc) and doc[j].lower_ in _ARTICLES:
+    if j < len(doc) and doc[j].lower_ in words.as_written["article_after_of"]:
         j += 1
     stop = chunk_forward(doc, j, words)
     if stop == j:
@@ -192,13 +190,13 @@ def _document_places(doc: Doc, words: Words) -> frozenset[str]:
     found = set()
     for i, text in enumerate(token_texts(doc)):
         head = text[:1]
-        if not (head.isupper() or head.isdigit() or text == "(" or text in _A_ANY_CASE):
+        if not (head.isupper() or head.isdigit() or text == "(" or text.lower() in words.as_written["at"]):
             continue  # no case below can hold; building a Token for every word was most of the cost
         tok = doc[i]
         first = None
         if _POSTCODE.match(tok.text):
             first = i + 1
-        elif tok.lower_ in _A and i > 0 and (
+        elif tok.lower_ in words.as_written["at"] and i > 0 and (
             words.has("located_verbs", doc[i - 1].text) or (doc[i - 1].like_num and i > 1 and doc[i - 2].lower_ == "en")
         ):
             first = i + 1
@@ -233,8 +231,8 @@ def is_term_acronym(doc: Doc, start: int, end: int, words: Words) -> bool:
         tok = doc[j]
         if tok.is_punct or tok.is_space or _breaks_line(doc, j + 1):
             break
-        if words.has("determiners", tok.text) and tok.lower_ not in _DE:
-            if j > 0 and doc[j - 1].lower_ in _DE | _PREPOSITIONS:
+        if words.has("determiners", tok.text) and tok.lower_ not in words.as_written["of"]:
+            if j > 0 and doc[j - 1].lower_ in words.as_written["of"] | words.as_written["prepositions"]:
                 j -= 1
                 continue  # `de la recherche`: the article sits inside the phrase
             break
@@ -257,13 +255,13 @@ def repair(
     if keep_last:
         for k in range(end - 1, start - 1, -1):
             tok = doc[k]
-            comma_before_legal_form = tok.text == "," and k + 1 < end and fold(doc[k + 1].text) in LEGAL_TOKENS
+            comma_before_legal_form = tok.text == "," and k + 1 < end and fold(doc[k + 1].text) in legal_tokens()
             if (tok.text in _CUT and not comma_before_legal_form) or tok.is_space or "\n" in tok.text or _breaks_line(doc, k + 1) and k + 1 < end:
                 start = k + 1
                 break
     for k in range(start, end):
         tok = doc[k]
-        before_legal_form = tok.text == "," and k + 1 < end and fold(doc[k + 1].text) in LEGAL_TOKENS
+        before_legal_form = tok.text == "," and k + 1 < end and fold(doc[k + 1].text) in legal_tokens()
         before_legal_form = before_legal_form or (keep_commas and tok.text == ",")
         separator = (tok.text in _CUT and not before_legal_form) or (tok.text == "-" and tok.whitespace_) or "\n" in tok.text or tok.is_space
         # `Université Paris-Saclay/CNRS/Inserm` lists three bodies; `A/S` is a legal form
@@ -274,12 +272,12 @@ def repair(
                 break
             start = k + 1
     # `UMR 6074 IRISA`: a research unit's code number comes before its name
-    while start + 2 < end and fold(doc[start].text) in _UNIT_CODES and doc[start + 1].like_num:
+    while start + 2 < end and fold(doc[start].text) in words.lists["unit_codes"] and doc[start + 1].like_num:
         start += 2
     while start < end:
         tok = doc[start]
         low = fold(tok.text)
-        if low in LOWERCASE_HEADS and start + 1 < end:
+        if low in words.lists["lowercase_heads"] and start + 1 < end:
             break
         title_or_connector = words.has("titles", tok.text) or words.has("connectors", tok.text)
         article = words.has("determiners", tok.text) and (tok.is_lower or not keep_article or sentence_initial(doc, start))
@@ -317,7 +315,7 @@ def rejection(doc: Doc, start: int, end: int, words: Words) -> str | None:
             return list_name
     if words.has("non_org_heads", texts[0]):
         return "programme, project or building"
-    if view.lower[start] and fold(texts[0]) not in LOWERCASE_HEADS:
+    if view.lower[start] and fold(texts[0]) not in words.lists["lowercase_heads"]:
         return "lowercase"
     if len(texts) == 1 and len(text) < 2:
         return "too short"
@@ -331,11 +329,6 @@ def after_event_word(doc: Doc, start: int, words: Words) -> bool:
     while j >= 0 and texts[j] in {"«", '"', "“", "'"}:
         j -= 1
     return j >= 0 and words.has("event_words", texts[j])
-
-
-def is_acronym(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def line_is_upper(doc: Doc, i: int) -> bool:

@@ -14,10 +14,13 @@ from __future__ import annotations
 import socket
 import sys
 
+from ..errors import ExtractorError
 from .settings import Settings
 
+__all__ = ["ServeError", "listen", "serve"]
 
-class ServeError(RuntimeError):
+
+class ServeError(ExtractorError, RuntimeError):
     """The server cannot start; one line."""
 
 

@@ -29,6 +29,8 @@ from .openapi import DOCS_CSS, openapi, render_docs
 from .page import content_security_policy, csp_hash, render_page
 from .settings import Settings
 
+__all__ = ["error_response", "BodyTooLarge", "Guard", "create_app"]
+
 _STAGE_STATUS = {"timeout": 504, "worker": 500, "extract": 500}
 
 

@@ -12,14 +12,20 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from ..errors import ExtractorError
 from ..inputs import Document, check_day, from_bytes, from_text
 from ..textio import InputError
+
+__all__ = [
+    "FIELDS", "FORM_FIELDS", "RequestError", "parse_json", "document_from_json", "batch_items",
+    "document_from_upload"
+]
 
 FIELDS = ("text", "doc_id", "document_date")
 FORM_FIELDS = ("file", "doc_id", "document_date")
 
 
-class RequestError(Exception):
+class RequestError(ExtractorError):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status, self.message = status, message

@@ -10,6 +10,8 @@ from typing import Any
 from ..evaluation.report import esc
 from ..records import json_schema
 
+__all__ = ["ERRORS", "openapi", "render_docs", "DOCS_CSS"]
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}

@@ -17,6 +17,8 @@ from ..evaluation.errors import show
 from ..evaluation.report import LABEL_CSS, Mark, esc, marked_text, table
 from ..records import LISTS, Record
 
+__all__ = ["view_fragments", "csp_hash", "content_security_policy", "render_page", "CSS", "JS"]
+
 _COLUMNS = ["label", "text", "start", "end", "value", "high", "currency", "qualifier", "name"]
 
 

@@ -20,7 +20,10 @@ import time
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from ..errors import ExtractorError
 from ..batch.engines import Result, Task, extract_task, failure
+
+__all__ = ["LOAD_TIMEOUT", "RETRY_PAUSE", "PoolError", "WorkerPool"]
 
 # spawn, not fork: the server process runs an event loop and threads.
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -28,7 +31,7 @@ LOAD_TIMEOUT = 300.0  # loading the pipeline takes seconds; this only catches a 
 RETRY_PAUSE = 5.0
 
 
-class PoolError(RuntimeError):
+class PoolError(ExtractorError, RuntimeError):
     """The workers cannot start (the pipeline does not load); one line."""
 
 

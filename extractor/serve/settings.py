@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "DEFAULT_MAX_BATCH", "Settings"]
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # a press release is a few kB; a few MB leaves room for long files
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BATCH = 32

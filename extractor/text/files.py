@@ -8,6 +8,8 @@ from ..records import RecordError, file_stem
 from ..textio import InputError
 from .sniff import SUFFIXES
 
+__all__ = ["document_files", "no_documents", "prepare_text_folder", "save_text"]
+
 
 def document_files(folder: Path, recursive: bool = False) -> list[Path]:
     """The folder's entries with a document suffix (any case) that are not folders, sorted.

@@ -15,6 +15,8 @@ from datetime import date
 
 from ..textio import InputError, decode
 
+__all__ = ["Read", "decode_page", "read_html", "page_dates"]
+
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 # <meta> names that hold a publication date, strongest first.

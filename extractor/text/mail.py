@@ -12,6 +12,8 @@ from datetime import date
 
 from ..textio import InputError
 
+__all__ = ["Read", "read_mail"]
+
 
 @dataclass
 class Read:

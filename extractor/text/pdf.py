@@ -22,6 +22,8 @@ from datetime import date
 
 from ..textio import InputError
 
+__all__ = ["Read", "read_pdf", "clean_line", "join_hyphenated"]
+
 _BAND = 0.08  # share of the page height, top and bottom, where headers and footers live
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st", "\u00ad": ""})
@@ -89,7 +91,7 @@ def read_pdf(data: bytes, where: str, max_pages: int) -> Read:
             interpreter.process_page(page)
             layout = device.get_result()
             boxes = [_Box(box.x0, box.x1, layout.height - box.y1,
-                          [_Line(_clean(_line_text(line)), layout.height - line.y1, layout.height - line.y0)
+                          [_Line(clean_line(_line_text(line)), layout.height - line.y1, layout.height - line.y0)
                            for line in box if line.get_text().strip()])
                      for box in layout if isinstance(box, LTTextBox)]
             ordered = _reading_order([b for b in boxes if b.lines], layout.width)
@@ -148,7 +150,7 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
-def _clean(line: str) -> str:
+def clean_line(line: str) -> str:
     return " ".join(line.translate(_LIGATURES).split(" ")).strip("\n").rstrip()
 
 
@@ -204,7 +206,7 @@ def _assemble(pages: list[list[list[_Line]]]) -> str:
                     out.append("\n\n")
                     out.append(line)
                     continue
-            out[-1:] = [_join(out[-1], line, words)]
+            out[-1:] = [join_hyphenated(out[-1], line, words)]
         ended_column = at_foot
     return "".join(out) + "\n"
 
@@ -239,16 +241,16 @@ def _default_join(first: str, second: str) -> str:
     return f"{first}-{second}".lower()
 
 
-def _join(before: str, after: str, words: Counter) -> str:
+def join_hyphenated(before: str, after: str, words: Counter) -> str:
     """Join two lines of one paragraph, mending a word hyphenated at the line end.
 
-    >>> _join("un finance-", "ment de 5 M€", Counter())
+    >>> join_hyphenated("un finance-", "ment de 5 M€", Counter())
     'un financement de 5 M€'
-    >>> _join("la start-", "up lyonnaise", Counter({"start-up": 2}))
+    >>> join_hyphenated("la start-", "up lyonnaise", Counter({"start-up": 2}))
     'la start-up lyonnaise'
-    >>> _join("THERMOF-", "LUX INDUSTRIE", Counter({"thermoflux": 3}))
+    >>> join_hyphenated("THERMOF-", "LUX INDUSTRIE", Counter({"thermoflux": 3}))
     'THERMOFLUX INDUSTRIE'
-    >>> _join("Région Île-de-", "France", Counter()), _join("sur la période 2024-", "2030", Counter())
+    >>> join_hyphenated("Région Île-de-", "France", Counter()), join_hyphenated("sur la période 2024-", "2030", Counter())
     ('Région Île-de-France', 'sur la période 2024-2030')
     """
     end, start = _HYPHEN_END.search(before), _WORD_START.match(after)

@@ -12,6 +12,8 @@ import re
 
 from ..textio import InputError
 
+__all__ = ["SUFFIXES", "recognise"]
+
 # Suffixes a folder is expanded to (in `extract` and `batch`), and the format each names.
 SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".eml": "email"}
 

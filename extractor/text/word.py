@@ -14,6 +14,8 @@ from datetime import date
 
 from ..textio import InputError
 
+__all__ = ["Read", "check_archive", "read_docx"]
+
 
 @dataclass
 class Read:

@@ -21,6 +21,8 @@ from ..records import read_records
 from . import DEFAULT_CORPUS
 from .corpus import documents
 
+__all__ = ["ROOT", "RULES", "ORIGINAL_NER", "rows", "sets", "measure", "main"]
+
 ROOT = Path(__file__).resolve().parents[2]
 RULES = {"components.press_org.decision": ""}
 ORIGINAL_NER = {"components.ner.weights": ""}

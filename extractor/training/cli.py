@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+__all__ = ["add_parser", "cmd_train"]
+
 
 def add_parser(sub) -> None:
     from . import DEFAULT_CORPUS

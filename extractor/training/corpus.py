@@ -11,12 +11,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ExtractorError
 from ..records import Record, RecordError, read_records
+
+__all__ = ["SPLITS", "CorpusError", "Document", "split_folders", "documents", "corpus_hash"]
 
 SPLITS = ("train", "dev", "test")
 
 
-class CorpusError(ValueError):
+class CorpusError(ExtractorError, ValueError):
     pass
 
 

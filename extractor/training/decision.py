@@ -20,6 +20,11 @@ from ..orgs.learned import MODEL_FORMAT, candidate_pool
 from ..orgs.sources import char_offsets
 from .corpus import Document
 
+__all__ = [
+    "THRESHOLDS", "DocExamples", "examples", "pool_recall", "fit", "decode", "strict_f1", "best_threshold",
+    "train", "write_model", "FAMILIES", "family_report"
+]
+
 THRESHOLDS = [round(0.05 * i, 2) for i in range(4, 17)]
 
 

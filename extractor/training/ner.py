@@ -20,6 +20,8 @@ from spacy.util import compounding, fix_random_seed, minibatch
 
 from .corpus import Document
 
+__all__ = ["REHEARSED", "load_base", "reference_doc", "examples", "org_f1", "fine_tune", "save"]
+
 REHEARSED = ("PER", "LOC", "MISC")
 
 
