@@ -32,6 +32,17 @@ HOSTILE = {
     "ranges": "entre 1 et ",
     "parentheses": "(",
     "dashes": "- ",
+    # the units of issue 14: subunits after an amount, glued codes, percent written out
+    "euro-cents": "1 € 50 ",
+    "glued-euro-cents": "12€50",
+    "code-and": "3 USD et ",
+    "euros-and-centimes": "3 euros et 40 centimes ",
+    "glued-code": "EUR1",
+    "cents": "cents ",
+    "url-percent": "x.fr/1%",
+    "pour-100": "5 pour 100 ",
+    "percent-escape": "%2D",
+    "pour-cent": "pour-cent ",
 }
 
 
