@@ -89,9 +89,7 @@ def _html(data: bytes, where: str, by: str, limits: Limits) -> Document:
     reading = _reading("html", by, read.text, library="trafilatura")
     if not read.main_content:
         reading["main_content"] = False
-    if read.dates:
-        reading["metadata_dates"] = read.dates
-    hints = (("metadata", next(iter(read.dates.values()))),) if read.dates else ()
+    hints = _metadata_dates(reading, "metadata", read.dates)
     notice = None if read.main_content else f"{where}: no main content found; the whole page's text was kept"
     return Document(read.text, reading, Decoded(read.text, encoding).describe(), hints, notice)
 
@@ -101,10 +99,7 @@ def _pdf(data: bytes, where: str, by: str, limits: Limits) -> Document:
 
     read = read_pdf(data, where, limits.max_pages)
     reading = _reading("pdf", by, read.text, library="pdfminer.six", pages=read.pages)
-    hints = ()
-    if read.created:
-        reading["metadata_dates"] = {"CreationDate": read.created.isoformat()}
-        hints = (("creation_date", read.created.isoformat()),)
+    hints = _metadata_dates(reading, "creation_date", {"CreationDate": read.created.isoformat()} if read.created else {})
     return Document(read.text, reading, None, hints)
 
 
@@ -113,10 +108,7 @@ def _docx(data: bytes, where: str, by: str, limits: Limits) -> Document:
 
     read = read_docx(data, where, limits.max_bytes)
     reading = _reading("docx", by, read.text, library="python-docx", paragraphs=read.paragraphs, tables=read.tables)
-    hints = ()
-    if read.created:
-        reading["metadata_dates"] = {"created": read.created.isoformat()}
-        hints = (("creation_date", read.created.isoformat()),)
+    hints = _metadata_dates(reading, "creation_date", {"created": read.created.isoformat()} if read.created else {})
     return Document(read.text, reading, None, hints)
 
 
@@ -124,8 +116,6 @@ def _email(data: bytes, where: str, by: str, limits: Limits) -> Document:
     from .mail import read_mail
 
     read = read_mail(data, where)
-    hints = (("header", read.sent.isoformat()),) if read.sent else ()
-    dates = {"Date": read.sent.isoformat()} if read.sent else {}
     if read.subtype == "html":
         from .html import read_html
 
@@ -135,9 +125,17 @@ def _email(data: bytes, where: str, by: str, limits: Limits) -> Document:
     else:
         text = read.body
         reading = _reading("email", by, text, library="email", part="plain")
-    if dates:
-        reading["metadata_dates"] = dates
+    hints = _metadata_dates(reading, "header", {"Date": read.sent.isoformat()} if read.sent else {})
     return Document(text, reading, Decoded(text, read.charset).describe(), hints)
+
+
+def _metadata_dates(reading: dict[str, Any], source: str, dates: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """Show the dates a file states about itself under their own field names, and offer
+    the first as a hint for the document date."""
+    if not dates:
+        return ()
+    reading["metadata_dates"] = dates
+    return ((source, next(iter(dates.values()))),)
 
 
 _READERS = {"text": _text, "html": _html, "pdf": _pdf, "docx": _docx, "email": _email}
