@@ -7,7 +7,9 @@ from __future__ import annotations
 
 
 import re
+from functools import lru_cache
 
+from spacy.attrs import IDX, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, LENGTH, LIKE_NUM, SPACY
 from spacy.tokens import Doc, Token
 
 from ..components import doc_text, per_doc
@@ -33,23 +35,35 @@ _ADJECTIVE = re.compile(r"(elle|elles|el|els|ique|iques|aire|aires|ale|ales|al|a
 
 def token_texts(doc: Doc) -> list[str]:
     """Every token's text, read once per Doc: each `doc[i]` or pass over the Doc builds new Token objects."""
-    return per_doc(doc, "token_text_list", lambda d: [t.text for t in d])
+    return token_view(doc).texts
+
+
+# The token attributes the rules read, taken from the Doc's arrays in one call: no Token objects.
+_ATTRS = [IDX, LENGTH, IS_SPACE, IS_LOWER, SPACY, LIKE_NUM, IS_PUNCT, IS_TITLE]
 
 
 class TokenView:
     """What the rules ask of tokens, read once per Doc into plain lists (spaCy builds a
     new Token object at every `doc[i]`, and the rules ask the same tokens many times)."""
 
-    __slots__ = ("texts", "idx", "ends", "breaks", "lower", "ws")
+    __slots__ = ("texts", "idx", "ends", "breaks", "lower", "ws", "space", "like_num", "punct", "title", "lower_")
 
     def __init__(self, doc: Doc):
-        self.texts = token_texts(doc)
-        self.idx = [t.idx for t in doc]
-        self.ends = [i + len(t) for i, t in zip(self.idx, self.texts)]
-        # breaks[i]: a line break separates token i-1 from token i
-        self.breaks = [False] + [("\n" in t.whitespace_ or t.is_space) for t in doc][:-1]
-        self.lower = [t.is_lower for t in doc]
-        self.ws = [bool(t.whitespace_) for t in doc]
+        columns = doc.to_array(_ATTRS).T.tolist() if len(doc) else [[] for _ in _ATTRS]
+        self.idx, lengths, space, lower, ws, like_num, punct, title = columns
+        text = doc_text(doc)
+        self.texts = [text[i : i + n] for i, n in zip(self.idx, lengths)]
+        self.ends = [i + n for i, n in zip(self.idx, lengths)]
+        self.space = [bool(x) for x in space]
+        # breaks[i]: a line break separates token i-1 from token i. spaCy's trailing
+        # whitespace is one plain space at most, so only a whitespace token holds a break.
+        self.breaks = [False] + self.space[:-1]
+        self.lower = [bool(x) for x in lower]
+        self.ws = [bool(x) for x in ws]
+        self.like_num = [bool(x) for x in like_num]
+        self.punct = [bool(x) for x in punct]
+        self.title = [bool(x) for x in title]
+        self.lower_ = [t.lower() for t in self.texts]
 
     def text(self, doc: Doc, start: int, end: int) -> str:
         return doc_text(doc)[self.idx[start] : self.ends[end - 1]]
@@ -65,11 +79,17 @@ def starts_upper(tok: Token) -> bool:
 
 def is_name_word(tok: Token, words: Words) -> bool:
     """A word that can be part of a name on its own: capitalised, or a number after one."""
-    if tok.is_space or "\n" in tok.text or tok.text in _CUT:
+    return _name_word(tok.text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_word(text: str) -> bool:
+    """`is_name_word` on a token's text (pure, and asked of the same words again and again)."""
+    if text.isspace() or "\n" in text or text in _CUT:
         return False
-    if _URLISH.search(tok.text):
+    if _URLISH.search(text):
         return False
-    return starts_upper(tok) or tok.text == "&"
+    return text[:1].isupper() or text == "&"
 
 
 def _breaks_line(doc: Doc, i: int) -> bool:
@@ -79,15 +99,18 @@ def _breaks_line(doc: Doc, i: int) -> bool:
 
 def chunk_forward(doc: Doc, i: int, words: Words) -> int:
     """End of the capitalised name starting at token i (i itself when there is none)."""
-    if i >= len(doc) or not is_name_word(doc[i], words) or doc[i].text == "&":
+    view = token_view(doc)
+    texts, breaks = view.texts, view.breaks
+    n = len(texts)
+    if i >= n or not _name_word(texts[i]) or texts[i] == "&":
         return i
     end, j = i + 1, i + 1
-    while j < len(doc) and j - i < MAX_NAME_TOKENS and not _breaks_line(doc, j):
-        tok = doc[j]
-        if is_name_word(tok, words) or (tok.like_num and not tok.is_punct):
+    while j < n and j - i < MAX_NAME_TOKENS and not breaks[j]:
+        text = texts[j]
+        if _name_word(text) or (view.like_num[j] and not view.punct[j]):
             end = j = j + 1
             continue
-        if words.has("connectors", tok.text):
+        if words.has("connectors", text):
             j += 1
             continue
         break
