@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from spacy.attrs import IDX, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, LENGTH, LIKE_NUM, SPACY
+from spacy.attrs import ENT_TYPE, IDX, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, LENGTH, LIKE_NUM, SPACY
 from spacy.tokens import Doc, Token
 
 from ..components import doc_text, per_doc
@@ -46,7 +46,7 @@ class TokenView:
     """What the rules ask of tokens, read once per Doc into plain lists (spaCy builds a
     new Token object at every `doc[i]`, and the rules ask the same tokens many times)."""
 
-    __slots__ = ("texts", "idx", "ends", "breaks", "lower", "ws", "space", "like_num", "punct", "title", "lower_")
+    __slots__ = ("texts", "idx", "ends", "breaks", "lower", "ws", "space", "like_num", "punct", "title", "lower_", "_ents")
 
     def __init__(self, doc: Doc):
         columns = doc.to_array(_ATTRS).T.tolist() if len(doc) else [[] for _ in _ATTRS]
@@ -64,6 +64,14 @@ class TokenView:
         self.punct = [bool(x) for x in punct]
         self.title = [bool(x) for x in title]
         self.lower_ = [t.lower() for t in self.texts]
+        self._ents: list[str] | None = None
+
+    def ents(self, doc: Doc) -> list[str]:
+        """Each token's NER label (`ent_type_`), "" outside entities; read on first use."""
+        if self._ents is None:
+            strings = doc.vocab.strings
+            self._ents = [strings[h] if h else "" for h in doc.to_array(ENT_TYPE).tolist()] if len(doc) else []
+        return self._ents
 
     def text(self, doc: Doc, start: int, end: int) -> str:
         return doc_text(doc)[self.idx[start] : self.ends[end - 1]]
@@ -119,34 +127,36 @@ def chunk_forward(doc: Doc, i: int, words: Words) -> int:
 
 def chunk_backward(doc: Doc, end: int, words: Words, limit: int = 4) -> int:
     """Start of the capitalised name that ends at token `end` (end itself when none)."""
+    view = token_view(doc)
+    texts = view.texts
     start, j = end, end - 1
     while j >= 0 and end - j <= limit:
-        tok = doc[j]
-        if _breaks_line(doc, j + 1) and j + 1 < end:
+        text = texts[j]
+        if j + 1 < end and view.breaks[j + 1]:
             break
-        if (is_name_word(tok, words) and tok.text != "&") or _glued_lowercase(doc, j):
+        if (_name_word(text) and text != "&") or _glued_lowercase(view, j):
             start = j
             j -= 1
             continue
-        if words.has("connectors", tok.text) and start == j + 1:
+        if words.has("connectors", text) and start == j + 1:
             j -= 1
             continue
         break
     # A capitalised article opening a sentence is not part of the name.
-    while start < end and words.has("determiners", doc[start].text) and sentence_initial(doc, start):
+    while start < end and words.has("determiners", texts[start]) and sentence_initial(doc, start):
         start += 1
     return start
 
 
-def _glued_lowercase(doc: Doc, j: int) -> bool:
+def _glued_lowercase(view: TokenView, j: int) -> bool:
     """`up` in `Léman Start-up Fund`: a lowercase part hyphen-glued to a capitalised word."""
     return (
-        doc[j].is_lower
+        view.lower[j]
         and j > 1
-        and doc[j - 1].text == "-"
-        and not doc[j - 1].whitespace_
-        and not doc[j - 2].whitespace_
-        and starts_upper(doc[j - 2])
+        and view.texts[j - 1] == "-"
+        and not view.ws[j - 1]
+        and not view.ws[j - 2]
+        and view.texts[j - 2][:1].isupper()
     )
 
 
@@ -155,7 +165,8 @@ _OPENERS = frozenset({".", "!", "?", ":", "«", "»", "-", "–", "—", "|", "�
 
 def sentence_initial(doc: Doc, i: int) -> bool:
     # bullets open a line of their own: `• Capitalisation boursière`
-    return i == 0 or _breaks_line(doc, i) or token_texts(doc)[i - 1] in _OPENERS
+    view = token_view(doc)
+    return i == 0 or view.breaks[i] or view.texts[i - 1] in _OPENERS
 
 
 def chunk_domains(doc: Doc, i: int, words: Words) -> int:
@@ -163,21 +174,22 @@ def chunk_domains(doc: Doc, i: int, words: Words) -> int:
     end = chunk_forward(doc, i, words)
     if end == i:
         return i
+    view = token_view(doc)
+    texts, lower, low = view.texts, view.lower_, view.lower
+    n = len(texts)
     j = end
-    while j < len(doc) and not _breaks_line(doc, j):
-        tok = doc[j]
-        if tok.is_lower and _ADJECTIVE.search(tok.text) and starts_upper(doc[j - 1]):
+    while j < n and not view.breaks[j]:
+        if low[j] and _ADJECTIVE.search(texts[j]) and texts[j - 1][:1].isupper():
             end = j = j + 1
             continue
-        nxt = doc[j + 1] if j + 1 < len(doc) else None
-        if tok.lower_ == "et" and nxt is not None and nxt.is_lower and _ADJECTIVE.search(nxt.text) and doc[j - 1].is_lower:
+        if lower[j] == "et" and j + 1 < n and low[j + 1] and _ADJECTIVE.search(texts[j + 1]) and low[j - 1]:
             end = j = j + 2  # Souveraineté industrielle et numérique
             continue
-        k = j + 1 if tok.text == "," or tok.lower_ == "et" else j
-        if k == j or k >= len(doc) or doc[k].lower_ not in words.as_written["of"]:
+        k = j + 1 if texts[j] == "," or lower[j] == "et" else j
+        if k == j or k >= n or lower[k] not in words.as_written["of"]:
             break  # `ministère de la Culture et Bpifrance`: a new name, not a domain
         k += 1
-        if k < len(doc) and doc[k].lower_ in words.as_written["article_after_of"]:
+        if k < n and lower[k] in words.as_written["article_after_of"]:
             k += 1
         stop = chunk_forward(doc, k, words)
         if stop == k:
@@ -188,17 +200,20 @@ def chunk_domains(doc: Doc, i: int, words: Words) -> int:
 
 def territory_end(doc: Doc, end: int, words: Words, places: frozenset[str]) -> int:
     """`Centre de recherche informatique` + `de Montréal`: where the territory completing a name ends (end when none)."""
+    view = token_view(doc)
+    lower, n = view.lower_, len(view.texts)
     j = end
-    if j >= len(doc) or doc[j].lower_ not in words.as_written["of"]:
+    if j >= n or lower[j] not in words.as_written["of"]:
         return end
     j += 1
-    if j < len(doc) and doc[j].lower_ in words.as_written["article_after_of"]:
+    if j < n and lower[j] in words.as_written["article_after_of"]:
         j += 1
     stop = chunk_forward(doc, j, words)
     if stop == j:
         return end
-    name = doc[j:stop]
-    if fold(name.text) in places or words.has("places", name.text) or all(t.ent_type_ == "LOC" or t.is_punct for t in name):
+    name = view.text(doc, j, stop)
+    ent = view.ents(doc)
+    if fold(name) in places or words.has("places", name) or all(ent[k] == "LOC" or view.punct[k] for k in range(j, stop)):
         return stop
     return end
 
@@ -211,55 +226,59 @@ def document_places(doc: Doc, words: Words) -> frozenset[str]:
 
 def _document_places(doc: Doc, words: Words) -> frozenset[str]:
     found = set()
-    for i, text in enumerate(token_texts(doc)):
+    view = token_view(doc)
+    texts, lower, like_num = view.texts, view.lower_, view.like_num
+    n = len(texts)
+    at = words.as_written["at"]
+    for i, text in enumerate(texts):
         head = text[:1]
-        if not (head.isupper() or head.isdigit() or text == "(" or text.lower() in words.as_written["at"]):
-            continue  # no case below can hold; building a Token for every word was most of the cost
-        tok = doc[i]
+        if not (head.isupper() or head.isdigit() or text == "(" or lower[i] in at):
+            continue  # no case below can hold
         first = None
-        if _POSTCODE.match(tok.text):
+        if _POSTCODE.match(text):
             first = i + 1
-        elif tok.lower_ in words.as_written["at"] and i > 0 and (
-            words.has("located_verbs", doc[i - 1].text) or (doc[i - 1].like_num and i > 1 and doc[i - 2].lower_ == "en")
+        elif lower[i] in at and i > 0 and (
+            words.has("located_verbs", texts[i - 1]) or (like_num[i - 1] and i > 1 and lower[i - 2] == "en")
         ):
             first = i + 1
-        elif starts_upper(tok) and (i == 0 or _breaks_line(doc, i)):
+        elif head.isupper() and (i == 0 or view.breaks[i]):
             stop = chunk_forward(doc, i, words)
-            after = doc[stop : stop + 3]
-            if len(after) == 3 and after[0].text == "," and (after[1].lower_ == "le" and after[2].like_num or after[1].like_num):
-                found.add(fold(doc[i:stop].text))
-        if first is not None and first < len(doc) and starts_upper(doc[first]):
-            found.add(fold(doc[first : chunk_forward(doc, first, words)].text))
-        if tok.text == "(" and 0 < i and i + 2 < len(doc) and _DEPARTMENT.match(doc[i + 1].text) and doc[i + 2].text == ")":
+            if stop + 3 <= n and texts[stop] == "," and (lower[stop + 1] == "le" and like_num[stop + 2] or like_num[stop + 1]):
+                found.add(fold(view.text(doc, i, stop)))
+        if first is not None and first < n and texts[first][:1].isupper():
+            found.add(fold(view.text(doc, first, chunk_forward(doc, first, words))))
+        if text == "(" and 0 < i and i + 2 < n and _DEPARTMENT.match(texts[i + 1]) and texts[i + 2] == ")":
             start = chunk_backward(doc, i, words)
             if start < i:
-                found.add(fold(doc[start:i].text))
+                found.add(fold(view.text(doc, start, i)))
     return frozenset(found)
 
 
 def is_term_acronym(doc: Doc, start: int, end: int, words: Words) -> bool:
     """`le ratio de liquidité à court terme (LCR)`: an acronym the text defines by a common-noun phrase,
     or a stock ticker (`Euronext Paris : ALTR`, `mnémonique HYDRL`), is not an organisation."""
-    if end - start != 1 or not is_acronym(doc[start].text):
+    view = token_view(doc)
+    texts = view.texts
+    if end - start != 1 or not is_acronym(texts[start]):
         return False
-    before = doc[start - 1] if start > 0 else None
-    if before is not None and words.has("ticker_words", before.text):
+    before = texts[start - 1] if start > 0 else None
+    if before is not None and words.has("ticker_words", before):
         return True
-    if before is not None and before.text == ":" and any(words.has("ticker_words", t.text) for t in doc[max(0, start - 5) : start - 1]):
+    if before == ":" and any(words.has("ticker_words", t) for t in texts[max(0, start - 5) : start - 1]):
         return True
-    if before is None or before.text != "(" or end >= len(doc) or doc[end].text not in {")", ","}:
+    if before != "(" or end >= len(texts) or texts[end] not in {")", ","}:
         return False
+    lower = view.lower_
     j, seen = start - 2, 0
     while j >= 0 and seen < 8:
-        tok = doc[j]
-        if tok.is_punct or tok.is_space or _breaks_line(doc, j + 1):
+        if view.punct[j] or view.space[j] or view.breaks[j + 1]:
             break
-        if words.has("determiners", tok.text) and tok.lower_ not in words.as_written["of"]:
-            if j > 0 and doc[j - 1].lower_ in words.as_written["of"] | words.as_written["prepositions"]:
+        if words.has("determiners", texts[j]) and lower[j] not in words.as_written["of"]:
+            if j > 0 and lower[j - 1] in words.as_written["of"] | words.as_written["prepositions"]:
                 j -= 1
                 continue  # `de la recherche`: the article sits inside the phrase
             break
-        if starts_upper(tok):
+        if texts[j][:1].isupper():
             return False  # `Agence nationale de la recherche (ANR)`: a name defines it
         j -= 1
         seen += 1
@@ -275,44 +294,45 @@ def repair(
     separator splits it the part next to the evidence is the name. `keep_commas`: the commas
     list a ministry's domains (`ministère de l'Économie, des Finances`).
     """
+    view = token_view(doc)
+    texts, space, low, punct = view.texts, view.space, view.lower, view.punct
     if keep_last:
         for k in range(end - 1, start - 1, -1):
-            tok = doc[k]
-            comma_before_legal_form = tok.text == "," and k + 1 < end and fold(doc[k + 1].text) in legal_tokens()
-            if (tok.text in _CUT and not comma_before_legal_form) or tok.is_space or "\n" in tok.text or _breaks_line(doc, k + 1) and k + 1 < end:
+            text = texts[k]
+            comma_before_legal_form = text == "," and k + 1 < end and fold(texts[k + 1]) in legal_tokens()
+            if (text in _CUT and not comma_before_legal_form) or space[k] or "\n" in text or k + 1 < end and view.breaks[k + 1]:
                 start = k + 1
                 break
     for k in range(start, end):
-        tok = doc[k]
-        before_legal_form = tok.text == "," and k + 1 < end and fold(doc[k + 1].text) in legal_tokens()
-        before_legal_form = before_legal_form or (keep_commas and tok.text == ",")
-        separator = (tok.text in _CUT and not before_legal_form) or (tok.text == "-" and tok.whitespace_) or "\n" in tok.text or tok.is_space
+        text = texts[k]
+        before_legal_form = text == "," and k + 1 < end and fold(texts[k + 1]) in legal_tokens()
+        before_legal_form = before_legal_form or (keep_commas and text == ",")
+        separator = (text in _CUT and not before_legal_form) or (text == "-" and view.ws[k]) or "\n" in text or space[k]
         # `Université Paris-Saclay/CNRS/Inserm` lists three bodies; `A/S` is a legal form
-        separator = separator or (tok.text == "/" and not (doc[k - 1].text == "A" and k + 1 < len(doc) and doc[k + 1].text == "S"))
-        if separator or _URLISH.search(tok.text):
+        separator = separator or (text == "/" and not (texts[k - 1] == "A" and k + 1 < len(texts) and texts[k + 1] == "S"))
+        if separator or _URLISH.search(text):
             if k > start:
                 end = k
                 break
             start = k + 1
     # `UMR 6074 IRISA`: a research unit's code number comes before its name
-    while start + 2 < end and fold(doc[start].text) in words.lists["unit_codes"] and doc[start + 1].like_num:
+    while start + 2 < end and fold(texts[start]) in words.lists["unit_codes"] and view.like_num[start + 1]:
         start += 2
     while start < end:
-        tok = doc[start]
-        low = fold(tok.text)
-        if low in words.lists["lowercase_heads"] and start + 1 < end:
+        text = texts[start]
+        if fold(text) in words.lists["lowercase_heads"] and start + 1 < end:
             break
-        title_or_connector = words.has("titles", tok.text) or words.has("connectors", tok.text)
-        article = words.has("determiners", tok.text) and (tok.is_lower or not keep_article or sentence_initial(doc, start))
-        if title_or_connector or article or tok.is_lower or tok.is_punct:
+        title_or_connector = words.has("titles", text) or words.has("connectors", text)
+        article = words.has("determiners", text) and (low[start] or not keep_article or sentence_initial(doc, start))
+        if title_or_connector or article or low[start] or punct[start]:
             start += 1
             continue
         break
     for k in range(start + 1, end):
-        if doc[k].is_lower and words.has("trailing_roles", doc[k].text):
+        if low[k] and words.has("trailing_roles", texts[k]):
             end = k
             break
-    while end > start and (words.has("connectors", doc[end - 1].text) or doc[end - 1].is_punct and doc[end - 1].text not in {".", "&"}):
+    while end > start and (words.has("connectors", texts[end - 1]) or punct[end - 1] and texts[end - 1] not in {".", "&"}):
         end -= 1
     return start, end
 
