@@ -24,6 +24,7 @@ __all__ = ["UNBOUNDED_REACH", "AnchoredMatcher"]
 # How far a match may run from its first token when a pattern repeats a token (`*`, `+`):
 # longer than any organization name the patterns read.
 UNBOUNDED_REACH = 16
+_MAX_REMEMBERED = 1 << 16  # distinct token texts whose opening patterns are remembered
 
 
 @dataclass
@@ -41,6 +42,7 @@ class AnchoredMatcher:
         self.by_text: dict[str, list[int]] = {}  # exact token text -> patterns that may start there
         self.by_lower: dict[str, list[int]] = {}
         self.scanned: list[int] = []  # patterns opening with a regular expression
+        self._openers: dict[str, tuple[int, ...]] = {}  # token text -> `_opened_by(text)`
         for order, pattern in enumerate(patterns):
             matcher = Matcher(nlp.vocab, validate=True)
             matcher.add(pattern.id, [pattern.tokens])
@@ -50,6 +52,16 @@ class AnchoredMatcher:
                                            UNBOUNDED_REACH if unbounded else len(pattern.tokens), regexes))
             if regexes:
                 self.scanned.append(order)
+
+    def _opened_by(self, text: str) -> tuple[int, ...]:
+        """The patterns whose first token a token of this text can be, remembered: the
+        same words come back in every document, and the regular expressions are the cost."""
+        orders = tuple(self.by_text.get(text, ())) + tuple(self.by_lower.get(text.lower(), ())) + tuple(
+            order for order in self.scanned if any(r.search(text) for r in self.patterns[order].regexes))
+        if len(self._openers) >= _MAX_REMEMBERED:
+            self._openers.clear()  # a long-running server meets new words without end
+        self._openers[text] = orders
+        return orders
 
     def _index(self, pattern, order: int) -> tuple[re.Pattern[str], ...]:
         first = {k: v for k, v in pattern.tokens[0].items() if k != "OP"}
@@ -75,14 +87,13 @@ class AnchoredMatcher:
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(pattern id, start, end) of every match, sorted by start, end and pattern order."""
         starts: dict[int, list[int]] = {}
+        openers = self._openers
         for i, text in enumerate(token_texts(doc)):
-            for order in self.by_text.get(text, ()):
+            orders = openers.get(text)
+            if orders is None:
+                orders = self._opened_by(text)
+            for order in orders:
                 starts.setdefault(order, []).append(i)
-            for order in self.by_lower.get(text.lower(), ()):
-                starts.setdefault(order, []).append(i)
-            for order in self.scanned:
-                if any(r.search(text) for r in self.patterns[order].regexes):
-                    starts.setdefault(order, []).append(i)
         found = set()
         n = len(doc)
         for order, positions in starts.items():

@@ -10,7 +10,7 @@ the Doc and the pool: nothing here decides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Doc
 
@@ -26,6 +26,7 @@ from .spans import (
     line_is_upper,
     rejection,
     sentence_initial,
+    TokenView,
     token_texts,
     token_view,
 )
@@ -104,9 +105,9 @@ def _bare(key: tuple[str, ...]) -> tuple[str, ...]:
 
 def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, words: org_data.Words,
              knowledge: org_data.Knowledge) -> list[str]:
-    texts = token_texts(doc)
-    span_texts = texts[start:end]
     view = token_view(doc)
+    texts = view.texts
+    span_texts = texts[start:end]
     text = view.text(doc, start, end)
     folded = fold(text)
     key = tuple(fold(t) for t in span_texts)
@@ -117,9 +118,9 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
     f.append("chunk_only" if only else "sourced")
     n = end - start
     f.append(f"len={min(n, 5)}")
-    f += _data_features(doc, start, end, text, folded, words, knowledge)
-    f += _shape_features(span_texts, text)
-    f += _context_features(doc, texts, start, end, words)
+    f += _data_features(doc, texts, start, end, text, folded, words, knowledge)
+    f += _shape_features(tuple(span_texts), text)
+    f += _context_features(doc, view, start, end, words)
     f += _ner_features(facts, start, end)
     occurrences = facts.folded_counts.get(key, 1)
     f.append(f"occ={min(occurrences, 4)}")
@@ -144,10 +145,10 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
     return f
 
 
-def _data_features(doc: Doc, start: int, end: int, text: str, folded: str, words: org_data.Words,
+def _data_features(doc: Doc, texts: list[str], start: int, end: int, text: str, folded: str, words: org_data.Words,
                    knowledge: org_data.Knowledge) -> list[str]:
     f = []
-    entry = knowledge.by_fold.get(fold(org_names.without_legal_form(text)))
+    entry = knowledge.by_fold.get(_bare_fold(text))
     if entry is not None:
         f += ["gaz", f"gaz_type={entry.kind}"]
         if entry.context:
@@ -166,15 +167,24 @@ def _data_features(doc: Doc, start: int, end: int, text: str, folded: str, words
         f.append("doc_place")
     if is_term_acronym(doc, start, end, words):
         f.append("term_acronym")
+    first = fold(texts[start])
     for list_name in ("titles", "determiners", "places", "common_nouns", "opening_words"):
-        if words.has(list_name, token_texts(doc)[start]):
+        if first in words.lists[list_name]:  # `words.has`, the word folded once
             f.append(f"w0_in={list_name}")
-    if words.has("places", token_texts(doc)[end - 1]):
+    if words.has("places", texts[end - 1]):
         f.append("wl_in=places")
     return f
 
 
-def _shape_features(span_texts: list[str], text: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def _bare_fold(text: str) -> str:
+    """The gazetteer's key of a span's text (pure; names come back in every document)."""
+    return fold(org_names.without_legal_form(text))
+
+
+# Pure, and the same names and chunks come back within and across documents.
+@lru_cache(maxsize=1 << 14)
+def _shape_features(span_texts: tuple[str, ...], text: str) -> tuple[str, ...]:
     f = []
     letters = [ch for ch in text if ch.isalpha()]
     if letters and all(ch.isupper() for ch in letters):
@@ -199,10 +209,11 @@ def _shape_features(span_texts: list[str], text: str) -> list[str]:
     f.append(f"wl={fold(span_texts[-1])}")
     if len(span_texts[0]) <= 2:
         f.append("w0_short")
-    return f
+    return tuple(f)
 
 
-def _context_features(doc: Doc, texts: list[str], start: int, end: int, words: org_data.Words) -> list[str]:
+def _context_features(doc: Doc, view: TokenView, start: int, end: int, words: org_data.Words) -> list[str]:
+    texts = view.texts
     f = []
     prev = fold(texts[start - 1]) if start > 0 else "<s>"
     prev2 = fold(texts[start - 2]) if start > 1 else "<s>"
@@ -223,7 +234,7 @@ def _context_features(doc: Doc, texts: list[str], start: int, end: int, words: o
     if end < len(texts) and texts[end][:1].isupper() and texts[end].isalpha():
         f.append("before_capitalised")
     # `Air France-KLM`: a hyphen glued on both sides to a capitalised word continues the name
-    ws = token_view(doc).ws
+    ws = view.ws
     if end + 1 < len(texts) and texts[end] == "-" and not ws[end - 1] and not ws[end] and texts[end + 1][:1].isupper():
         f.append("glued_hyphen_after")
     if start > 1 and texts[start - 1] == "-" and not ws[start - 2] and not ws[start - 1] and texts[start - 2][:1].isupper():
