@@ -25,10 +25,12 @@ from .spans import (
     chunk_backward,
     chunk_domains,
     chunk_forward,
-    is_name_word,
     line_is_upper,
+    name_word,
     sentence_initial,
+    TokenView,
     token_texts,
+    token_view,
 )
 
 __all__ = [
@@ -77,15 +79,16 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> list[Proposal]:
         out = []
+        view = token_view(doc)
         matches = [(m, True) for m in self.exact(doc)] + [(m, False) for m in self.lower(doc)]
         for (key, start, end), exact in matches:
             entry = self.entries[doc.vocab.strings[key]]
             # Lowercase text is a common word (`orange`), not the company.
-            if not exact and doc[start].is_lower and not entry.name[:1].islower():
+            if not exact and view.lower[start] and not entry.name[:1].islower():
                 continue
             if entry.network:
                 end = max(end, chunk_forward(doc, end, self.words))
-            elif _hyphen_joined(doc, end) and not self.words.has("places", doc[end + 1].text):
+            elif _hyphen_joined(view, end) and not self.words.has("places", view.texts[end + 1]):
                 # `CEA-Leti`: a lab glued to its parent's name is an organisation of its own
                 out.append(Proposal(start, end + 2, 0, "gazetteer+hyphen"))
                 continue
@@ -124,7 +127,7 @@ class Patterns:
                 return start, stop
             if start in by_start and by_start[start].end > end:
                 return start, by_start[start].end  # Observatoire régional de la santé
-            return (start, end) if is_acronym(doc[start:end].text) else None  # CCI alone
+            return (start, end) if is_acronym(token_view(doc).text(doc, start, end)) else None  # CCI alone
         if kind == "cue":
             stop = chunk_forward(doc, end, words)
             return (end, stop) if stop > end else None
@@ -134,18 +137,18 @@ class Patterns:
         if kind == "post_cue":
             ent = by_end.get(start)
             first = ent.start if ent is not None else chunk_backward(doc, start, words)
-            if ent is None and start - first == 1 and sentence_initial(doc, first) and opening_word(doc[first].text, words):
+            if ent is None and start - first == 1 and sentence_initial(doc, first) and opening_word(token_texts(doc)[first], words):
                 return None  # `Parallèlement, le groupe X`: an adverb opening the sentence
             return (first, start) if first < start else None
         if kind in ("legal", "suffix"):
             # `Brightwater Analytics, Inc.`: a comma may stand before a legal form
-            name_end = start - 1 if kind == "legal" and start > 0 and doc[start - 1].text == "," else start
+            name_end = start - 1 if kind == "legal" and start > 0 and token_texts(doc)[start - 1] == "," else start
             first = chunk_backward(doc, name_end, words)
             first = first if first < name_end else start
             if first >= start:
                 return None
             # `Grasse Institute of Perfumery`: an English name runs on after `of`
-            if kind == "suffix" and end + 1 < len(doc) and doc[end].lower_ in ("of", "for"):
+            if kind == "suffix" and end + 1 < len(doc) and token_view(doc).lower_[end] in ("of", "for"):
                 return first, max(end, chunk_forward(doc, end + 1, words))
             return first, end
         return (start, end) if kind == "full" else None
@@ -175,17 +178,21 @@ class Ner:
     def _unreliable(self, doc: Doc, ent) -> bool:
         if line_is_upper(doc, ent.start) or after_event_word(doc, ent.start, self.words):
             return True  # headlines and event names: only a rule or another mention can vouch
-        if len(ent) == 1 and (lowercase_elsewhere(doc, ent.text) or (ent[0].is_title and sentence_initial(doc, ent.start))):
+        view = token_view(doc)
+        start, end = ent.start, ent.end
+        title = view.title[start]
+        if end - start == 1 and (lowercase_elsewhere(doc, view.texts[start]) or (title and sentence_initial(doc, start))):
             return True  # `Budget`, `Effectif` opening a line or a sentence: a common noun, not a name
         # `Conférence analystes :` opening a line is ordinary French, not a name
-        return ent[0].is_title and sentence_initial(doc, ent.start) and all(t.is_lower or t.is_punct for t in ent[1:])
+        return title and sentence_initial(doc, start) and all(view.lower[k] or view.punct[k] for k in range(start + 1, end))
 
 
 def char_offsets(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Character offsets of a token span; `ex-Voltalia` is one token whose name starts after `ex-`."""
-    first = doc[start].text
-    start_char = doc[start].idx + (3 if first.lower().startswith("ex-") and len(first) > 3 else 0)
-    return start_char, doc[end - 1].idx + len(doc[end - 1].text)
+    view = token_view(doc)
+    first = view.texts[start]
+    start_char = view.idx[start] + (3 if first.lower().startswith("ex-") and len(first) > 3 else 0)
+    return start_char, view.ends[end - 1]
 
 
 def name_chunks(doc: Doc, words: org_data.Words) -> list[Proposal]:
@@ -198,7 +205,7 @@ def name_chunks(doc: Doc, words: org_data.Words) -> list[Proposal]:
     texts = token_texts(doc)
     i, n = 0, len(doc)
     while i < n:
-        if not _chunk_opener(texts[i]) or not is_name_word(doc[i], words) and not texts[i].startswith("ex-"):
+        if not _chunk_opener(texts[i]) or not name_word(texts[i]) and not texts[i].startswith("ex-"):
             i += 1
             continue
         end = _possessive(texts, chunk_forward(doc, i, words) if not texts[i].startswith("ex-") else i + 1)
@@ -252,8 +259,6 @@ def quoted(doc: Doc) -> list[Proposal]:
                 if texts[i + 1][:1].isupper():
                     out.append(Proposal(i + 1, j, 2, "quoted"))
                 break
-            if "\n" in doc[j - 1].whitespace_:
-                break
     return out
 
 
@@ -268,13 +273,14 @@ def head_extensions(doc: Doc, words: org_data.Words) -> list[Proposal]:
     nationale de sécurité sanitaire de l'alimentation, de l'environnement et du travail`.
     Each possible end is a candidate; the learned decision weighs them."""
     out = []
-    texts = token_texts(doc)
+    view = token_view(doc)
+    texts, space = view.texts, view.space
     for i, text in enumerate(texts):
         if not words.has("institution_heads", text):
             continue
-        for j in range(i + 1, min(i + MAX_EXTENSION, len(doc))):
+        for j in range(i + 1, min(i + MAX_EXTENSION, len(texts))):
             tok = texts[j]
-            if "\n" in doc[j - 1].whitespace_ or doc[j].is_space:
+            if space[j]:  # spaCy's trailing whitespace is one space at most: a line break is a token
                 break
             if tok in _STOPS:
                 if tok == "," and j + 1 < len(texts) and texts[j + 1].lower() in words.as_written["of"]:
@@ -289,14 +295,15 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", without_accents(text))
 
 
-def _hyphen_joined(doc: Doc, end: int) -> bool:
+def _hyphen_joined(view: TokenView, end: int) -> bool:
     """Token `end` is a hyphen glued to the name before it and to a capitalised word after it."""
+    texts = view.texts
     return (
-        end + 1 < len(doc)
-        and doc[end].text == "-"
-        and not doc[end - 1].whitespace_
-        and not doc[end].whitespace_
-        and doc[end + 1].text[:1].isupper()
+        end + 1 < len(texts)
+        and texts[end] == "-"
+        and not view.ws[end - 1]
+        and not view.ws[end]
+        and texts[end + 1][:1].isupper()
     )
 
 

@@ -18,7 +18,7 @@ from .names import is_acronym, legal_tokens
 
 __all__ = [
     "MAX_NAME_TOKENS", "token_texts", "TokenView", "token_view", "starts_upper",
-    "is_name_word", "chunk_forward", "chunk_backward", "sentence_initial", "chunk_domains", "territory_end",
+    "name_word", "chunk_forward", "chunk_backward", "sentence_initial", "chunk_domains", "territory_end",
     "document_places", "is_term_acronym", "repair", "rejection", "after_event_word",
     "line_is_upper"
 ]
@@ -46,12 +46,13 @@ class TokenView:
     """What the rules ask of tokens, read once per Doc into plain lists (spaCy builds a
     new Token object at every `doc[i]`, and the rules ask the same tokens many times)."""
 
-    __slots__ = ("texts", "idx", "ends", "breaks", "lower", "ws", "space", "like_num", "punct", "title", "lower_", "_ents")
+    __slots__ = ("doc_text", "texts", "idx", "ends", "breaks", "lower", "ws", "space", "like_num", "punct", "title",
+                 "lower_", "_ents")
 
     def __init__(self, doc: Doc):
         columns = doc.to_array(_ATTRS).T.tolist() if len(doc) else [[] for _ in _ATTRS]
         self.idx, lengths, space, lower, ws, like_num, punct, title = columns
-        text = doc_text(doc)
+        self.doc_text = text = doc_text(doc)
         self.texts = [text[i : i + n] for i, n in zip(self.idx, lengths)]
         self.ends = [i + n for i, n in zip(self.idx, lengths)]
         self.space = [bool(x) for x in space]
@@ -74,7 +75,8 @@ class TokenView:
         return self._ents
 
     def text(self, doc: Doc, start: int, end: int) -> str:
-        return doc_text(doc)[self.idx[start] : self.ends[end - 1]]
+        """`doc[start:end].text`, without building the Span."""
+        return self.doc_text[self.idx[start] : self.ends[end - 1]]
 
 
 def token_view(doc: Doc) -> TokenView:
@@ -85,14 +87,10 @@ def starts_upper(tok: Token) -> bool:
     return tok.text[:1].isupper()
 
 
-def is_name_word(tok: Token, words: Words) -> bool:
-    """A word that can be part of a name on its own: capitalised, or a number after one."""
-    return _name_word(tok.text)
-
-
 @lru_cache(maxsize=1 << 16)
-def _name_word(text: str) -> bool:
-    """`is_name_word` on a token's text (pure, and asked of the same words again and again)."""
+def name_word(text: str) -> bool:
+    """A word that can be part of a name on its own: capitalised, or a number after one.
+    A function of the token's text alone, asked of the same words again and again: remembered."""
     if text.isspace() or "\n" in text or text in _CUT:
         return False
     if _URLISH.search(text):
@@ -110,12 +108,12 @@ def chunk_forward(doc: Doc, i: int, words: Words) -> int:
     view = token_view(doc)
     texts, breaks = view.texts, view.breaks
     n = len(texts)
-    if i >= n or not _name_word(texts[i]) or texts[i] == "&":
+    if i >= n or not name_word(texts[i]) or texts[i] == "&":
         return i
     end, j = i + 1, i + 1
     while j < n and j - i < MAX_NAME_TOKENS and not breaks[j]:
         text = texts[j]
-        if _name_word(text) or (view.like_num[j] and not view.punct[j]):
+        if name_word(text) or (view.like_num[j] and not view.punct[j]):
             end = j = j + 1
             continue
         if words.has("connectors", text):
@@ -134,7 +132,7 @@ def chunk_backward(doc: Doc, end: int, words: Words, limit: int = 4) -> int:
         text = texts[j]
         if j + 1 < end and view.breaks[j + 1]:
             break
-        if (_name_word(text) and text != "&") or _glued_lowercase(view, j):
+        if (name_word(text) and text != "&") or _glued_lowercase(view, j):
             start = j
             j -= 1
             continue
