@@ -53,6 +53,7 @@ class DocFacts:
     # names written somewhere after a capitalised article in mid-sentence (`selon Le Fil Financier`):
     # the article is part of the name
     article_names: frozenset[tuple[str, ...]] = frozenset()
+    folded: list[str] = field(default_factory=list)  # each token's text folded
 
 
 @cache
@@ -83,7 +84,7 @@ def doc_facts(doc: Doc, pool: dict[tuple[int, int], Evidence]) -> DocFacts:
     for (start, end) in pool:
         if end - start > 1 and texts[start] in _capitalised_articles() and not sentence_initial(doc, start):
             article_names.add(tuple(folded[start + 1 : end]))
-    return DocFacts(counts, frozenset(vouched), frozenset(ner_orgs), token_ent, lowercase, frozenset(article_names))
+    return DocFacts(counts, frozenset(vouched), frozenset(ner_orgs), token_ent, lowercase, frozenset(article_names), folded)
 
 
 def _count_occurrences(folded: list[str], counts: dict[tuple[str, ...], int]) -> None:
@@ -110,7 +111,7 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
     span_texts = texts[start:end]
     text = view.text(doc, start, end)
     folded = fold(text)
-    key = tuple(fold(t) for t in span_texts)
+    key = tuple(facts.folded[start:end])
     f = ["bias"]
     f += [f"src={s}" for s in ev.sources]
     f.append(f"rank={ev.rank}")

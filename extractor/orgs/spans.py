@@ -374,8 +374,8 @@ def after_event_word(doc: Doc, start: int, words: Words) -> bool:
 
 def line_is_upper(doc: Doc, i: int) -> bool:
     """The line holding token i is written in capitals (a headline): NER is unreliable there."""
-    text = doc_text(doc)
-    char = token_view(doc).idx[i]
+    view = token_view(doc)
+    text, char = view.doc_text, view.idx[i]
     lo = text.rfind("\n", 0, char) + 1
     known = per_doc(doc, "upper_lines", lambda d: {})
     if lo not in known:
