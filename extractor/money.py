@@ -188,7 +188,7 @@ def detect_text(text: str) -> list[Candidate]:
     return found
 
 
-@Language.factory("press_money")
+@Language.factory("press_money", assigns=["doc._.candidates", "doc.spans"])
 def make_money_detector(nlp: Language, name: str) -> DetectorComponent:
     # Compiled now, so that a broken data file stops the pipeline build, not a document.
     pattern(), subunit_pattern(), cues.load("quantity")

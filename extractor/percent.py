@@ -102,7 +102,7 @@ def detect_text(text: str) -> list[Candidate]:
     return found
 
 
-@Language.factory("press_percent")
+@Language.factory("press_percent", assigns=["doc._.candidates", "doc.spans"])
 def make_percent_detector(nlp: Language, name: str) -> DetectorComponent:
     # Compiled now, so that a broken data file stops the pipeline build, not a document.
     pattern(), cues.load("quantity")

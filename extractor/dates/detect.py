@@ -52,7 +52,7 @@ def detect_text(text: str) -> list[Candidate]:
     return out
 
 
-@Language.factory("press_date")
+@Language.factory("press_date", assigns=["doc._.candidates", "doc.spans"])
 def make_date_detector(nlp: Language, name: str) -> DetectorComponent:
     # Compiled now, so that a broken data file stops the pipeline build, not a document.
     patterns(), cues.load("date"), cues.load("quantity")

@@ -75,6 +75,8 @@ def _defined_acronym(doc: Doc, p: Proposal) -> str | None:
 
 @Language.factory(
     "press_org",
+    assigns=["doc._.candidates", "doc.spans"],
+    requires=["doc.ents"],
     default_config={"use_ner": True, "decision": "", "gazetteer": org_data.DEFAULT_GAZETTEER, "not_orgs": org_data.DEFAULT_NOT_ORGS},
 )
 def make_org_detector(nlp: Language, name: str, use_ner: bool, decision: str, gazetteer: str, not_orgs: str) -> DetectorComponent:
