@@ -198,13 +198,13 @@ def by_list(list_name: str) -> Kind | None:
 _QUANTITY = (Field("value", DECIMAL, required=True, compared=True), Field("high", DECIMAL, compared=True))
 
 declare(Kind("ORG", "organizations", (Field("name", TEXT),), "press_org",
-             "extractor.orgs.detect:make_org_detector", "extractor.orgs.detect:resolve_all", priority=3))
+             "extractor.orgs.detect:make_org_detector", "extractor.orgs:resolve_all", priority=3))
 declare(Kind("MONEY", "amounts", (*_QUANTITY, Field("currency", CURRENCY, required=True, compared=True),
                                   Field("qualifier", QUALIFIER)),
              "press_money", "extractor.money:make_money_detector", "extractor.money:resolve_all", priority=0))
 declare(Kind("DATE", "dates", (Field("value", DATE, required=True, nullable=True, compared=True),
                                Field("high", DATE, compared=True), Field("qualifier", QUALIFIER)),
-             "press_date", "extractor.dates.detect:make_date_detector", "extractor.dates.resolve:resolve_all",
+             "press_date", "extractor.dates.detect:make_date_detector", "extractor.dates:resolve_all",
              priority=2))
 declare(Kind("PERCENT", "percentages", (*_QUANTITY, Field("qualifier", QUALIFIER)),
              "press_percent", "extractor.percent:make_percent_detector", "extractor.percent:resolve_all", priority=1))
