@@ -337,29 +337,26 @@ def _read_json_file(path: Path) -> tuple[Record, str]:
 
 def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
     """The JSON value of each non-blank line of a JSONL file, with its `FILE:LINE`."""
-    from .textio import InputError, open_regular
+    from .textio import InputError, jsonl_rows
 
     shown = printable(str(path))
     try:
-        fh = open_regular(path)
+        rows = jsonl_rows(path)
     except InputError as exc:
         raise RecordError(str(exc)) from None
-    with fh:
-        for lineno, raw in enumerate(fh, 1):
-            where = f"{shown}:{lineno}"
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise RecordError(f"{where}: not UTF-8 ({exc.reason})") from None
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"{where}: invalid JSON at column {exc.colno}: {exc.msg}") from None
-            except (ValueError, RecursionError) as exc:
-                raise RecordError(f"{where}: {json_problem(exc)}") from None
-            yield data, where
+    for lineno, _, raw in rows:
+        where = f"{shown}:{lineno}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RecordError(f"{where}: not UTF-8 ({exc.reason})") from None
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RecordError(f"{where}: invalid JSON at column {exc.colno}: {exc.msg}") from None
+        except (ValueError, RecursionError) as exc:
+            raise RecordError(f"{where}: {json_problem(exc)}") from None
+        yield data, where
 
 
 def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:
