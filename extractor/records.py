@@ -337,14 +337,10 @@ def _read_json_file(path: Path) -> tuple[Record, str]:
 
 def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
     """The JSON value of each non-blank line of a JSONL file, with its `FILE:LINE`."""
-    from .textio import InputError, jsonl_rows
+    from .textio import jsonl_rows
 
     shown = printable(str(path))
-    try:
-        rows = jsonl_rows(path)
-    except InputError as exc:
-        raise RecordError(str(exc)) from None
-    for lineno, _, raw in rows:
+    for lineno, _, raw in jsonl_rows(path, RecordError):
         where = f"{shown}:{lineno}"
         try:
             line = raw.decode("utf-8")

@@ -116,12 +116,17 @@ def _checked(text: str, where: str) -> str:
     return text
 
 
-def jsonl_rows(path: str | Path) -> Iterator[tuple[int, int, bytes]]:
-    """(line number, byte offset, bytes) of each line of a JSONL file that is not blank;
-    InputError (one line) when the file cannot be opened. Bytes, so that each reader
-    words its own errors (a gold file, a batch input) and offsets stay exact. The file
-    is opened now, so that the error comes from this call, not the first row."""
-    fh = open_regular(path)
+def jsonl_rows(path: str | Path, failure: type[Exception] | None = None) -> Iterator[tuple[int, int, bytes]]:
+    """(line number, byte offset, bytes) of each line of a JSONL file that is not blank.
+    Bytes, so that each reader words its own errors (a gold file, a batch input) and
+    offsets stay exact. The file is opened now: a file that cannot be is one line, an
+    InputError or the caller's `failure` type, from this call, not the first row."""
+    try:
+        fh = open_regular(path)
+    except InputError as exc:
+        if failure is None:
+            raise
+        raise failure(str(exc)) from None
 
     def rows() -> Iterator[tuple[int, int, bytes]]:
         with fh:

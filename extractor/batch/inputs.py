@@ -131,11 +131,7 @@ def _jsonl_sources(path: Path, dates_from_names: bool) -> Iterator[Source]:
     document's failure, so it stops the job; anything else wrong with a line is
     that document's failure, found when it is read."""
     where_file = printable(str(path))
-    try:
-        rows = jsonl_rows(path)
-    except InputError as exc:
-        raise BatchError(str(exc)) from None
-    for lineno, here, raw in rows:
+    for lineno, here, raw in jsonl_rows(path, BatchError):
         try:
             data = parse_json(raw, f"{where_file}:{lineno}: not a JSON line")
         except RecordError as exc:
