@@ -73,13 +73,28 @@ def _plausible_days(text: str, atoms: list[Atom], P) -> list[Atom]:
             out.append(a)
             continue
         after = P["range_gap"].match(text, a.end) or P["list_gap"].match(text, a.end)
-        before = _connector_before().search(text[max(0, a.start - 8):a.start])
+        before = _connector_before().search(text[max(0, a.start - _reach()["gap"]):a.start])
         governed = P["day_governor"].search(text, max(0, a.start - 24), a.start)
         # "du 22 au 25 mai", "les 2 et 3 juillet"; a name before the number makes it one ("Ligue 1 – 12 mars")
         led = P["day_lead"].search(text, max(0, a.start - 12), a.start)
         if governed or before or (led and after and re.match(r"\d|[^\W\d_]", text[after.end():after.end() + 1])):
             out.append(a)
     return out
+
+
+@cache
+def _reach() -> dict[str, int]:
+    """How far range words are looked for, from the longest of them in the data.
+
+    `gap`: between the ends of a range, a connector and an article with four spaces
+    among them (`du 2 au le 5` would need three). `opener`: before the first end, the
+    character before an opener, the opener and an article, three spaces after each.
+    """
+    conn, art = grammar("connectors"), grammar("articles")
+    longest = lambda words: max(map(len, words))  # noqa: E731 - local shorthand
+    article = longest(art["singular"])
+    return {"gap": longest(conn["range_to"] + conn["range_and"]) + article + 4,
+            "opener": 1 + longest(conn["range_from"] + conn["range_between"]) + 3 + article + 3}
 
 
 @cache
@@ -135,14 +150,14 @@ def _is_range(text: str, a: Atom, b: Atom, P) -> bool:
         return False
     if any(k.startswith("hi.") for k in (*a.parts, *b.parts)):
         return False
-    gap = P["range_gap"].fullmatch(text, a.end, b.start) if b.start - a.end <= 8 else None
+    gap = P["range_gap"].fullmatch(text, a.end, b.start) if b.start - a.end <= _reach()["gap"] else None
     if gap is None:
         return False
     if gap.group("dash"):
         return True
     conn = grammar("connectors")
     word = gap.group("conn").lower()
-    opener = P["range_open"].search(text, max(0, a.start - 14), a.start)
+    opener = P["range_open"].search(text, max(0, a.start - _reach()["opener"]), a.start)
     if opener is None:
         # "4 octobre au 9 octobre": `au` between two days is a range on its own
         return word in conn["range_to_alone"] and "day" in a.parts and "day" in b.parts
@@ -196,7 +211,7 @@ def _in_context(text: str, atoms: list[Atom], P) -> list[Atom]:
 def _day_in_context(text: str, a: Atom, month_named: bool, P) -> bool:
     if not day_may_stop(text, a.end, P):
         return False
-    if "hi.day" in a.parts and not P["range_open"].search(text, max(0, a.start - 14), a.start):
+    if "hi.day" in a.parts and not P["range_open"].search(text, max(0, a.start - _reach()["opener"]), a.start):
         return False
     timed = P["time"].match(text, a.end) is not None and not text[a.end:a.end + 1] == "T"
     if not (month_named or timed):
@@ -302,7 +317,7 @@ def _cue(text: str, start: int) -> str | None:
             word = filler.group("f").lower()
             if word in expand:
                 # a contraction: "à compter du" is "à compter de le"; record the cue's own form
-                prefix = text[max(0, fpos - 40):fpos] + expand[word] + " "
+                prefix = text[max(0, fpos - cues.window()):fpos] + expand[word] + " "
                 alt = cues.find_cue(prefix, len(prefix), "date")
                 if alt is not None and cues.qualifier(alt[1], "date") not in _APPROX:
                     return alt[1]
