@@ -84,10 +84,12 @@ def _today_is_issue_date(text: str, start: int, end: int, P) -> bool:
     last = words_before[-1]
     if lex.issue_day_verb.fullmatch(last.split("'")[-1]):
         return True
+    if last in lex.issue_day_cleft:
+        return True  # "C'est aujourd'hui que ..."
     if last in lex.issue_day_auxiliaries or " ".join(words_before[-2:]) in lex.issue_day_auxiliaries:
         following = _words()["emphasis"].match(after)
-        # "a aujourd'hui annoncé", "C'est aujourd'hui que ..."
-        return last in lex.issue_day_cleft or bool(following and lex.issue_day_verb.fullmatch(fold(following.group(1))))
+        # "a aujourd'hui annoncé", "a aujourd'hui même annoncé"
+        return bool(following and lex.issue_day_verb.fullmatch(fold(following.group(1))))
     return False
 
 
@@ -108,7 +110,7 @@ def _units(text: str, P) -> list[Atom]:
         start = m.start()
         article = _words()["article"].search(text[max(0, start - _article_reach()):start])
         if article and fold(article.group(1) + text[start:m.end()]) in lex.article_kept:
-            start -= 2  # "l'an dernier": the article belongs to the expression
+            start -= len(article.group(1))  # "l'an dernier": the article belongs to the expression
         out.append(Atom(start, m.end(), "relunit", parts))
     return out
 
