@@ -1,5 +1,5 @@
-"""The date and cue data drive detection: a word added to models/lexicon/ is found, a
-longer cue is read whole, and a broken grammar table is one clear error."""
+"""The date, cue and quantity data drive detection: a word added to models/lexicon/ is
+found, a longer cue is read whole, and a broken table is one clear error."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from extractor import cues
+from extractor import cues, money, percent
 from extractor.dates import detect_text
 from extractor.lexicon import MODELS_ENV, LexiconError, models_dir
 
@@ -75,3 +75,16 @@ def test_a_broken_date_table_is_one_clear_error(toy_lexicon, change, message):
     toy_lexicon("dates.json", change)
     with pytest.raises(LexiconError, match=message):
         detect_text("le 3 mars 2025")
+
+
+def test_a_range_word_added_to_the_quantity_data_joins_amounts_and_percentages(toy_lexicon):
+    assert [c.text for c in money.detect_text("de 2 jusqu'à 3 M€")] == ["3 M€"]
+    toy_lexicon("quantities.json", lambda d: d["ranges"]["to"].append("jusqu'à"))
+    assert [c.text for c in money.detect_text("de 2 jusqu'à 3 M€")] == ["2 jusqu'à 3 M€"]
+    assert [c.text for c in percent.detect_text("de 2 jusqu'à 3 %")] == ["2 jusqu'à 3 %"]
+
+
+def test_a_broken_quantity_table_is_one_clear_error(toy_lexicon):
+    toy_lexicon("quantities.json", lambda d: d["ranges"].update(until=["jusqu'à"]))
+    with pytest.raises(LexiconError, match=r"quantities\.json ranges/until: read by no loader"):
+        money.detect_text("3 M€")
