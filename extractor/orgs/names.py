@@ -21,6 +21,7 @@ __all__ = ["legal_forms", "legal_tokens", "head_words", "without_legal_form", "k
 
 @cache
 def legal_forms() -> frozenset[str]:
+    """The legal forms of words.json, folded: the one list the legal token patterns read too."""
     return org_data.words().lists["legal_forms"]
 
 
@@ -38,7 +39,9 @@ def head_words() -> frozenset[str]:
 
 @cache
 def _legal_tail() -> re.Pattern[str]:
-    forms = sorted(legal_forms(), key=lambda f: (-len(f), f))
+    # folded and as written: the text keeps its accents (`Sàrl`), the match ignores case only
+    written = {form.lower() for form in org_data.words().entries["legal_forms"]}
+    forms = sorted(legal_forms() | written, key=lambda f: (-len(f), f))
     return re.compile(r"[\s,]+(" + "|".join(map(re.escape, forms)) + r")\.?$", re.I)
 
 
