@@ -233,3 +233,40 @@ def test_a_word_list_reference_is_the_list_as_written():
     lower = org_data.resolved_token({"LOWER": {"IN": "@legal_forms", "NOT_IN": ["Co"]}, "OP": "?"}, "-")
     assert lower["OP"] == "?" and "gmbh" in lower["LOWER"]["IN"] and "co" not in lower["LOWER"]["IN"]
     assert len(lower["LOWER"]["IN"]) == len(set(lower["LOWER"]["IN"]))  # `Inc` and `inc` once
+
+
+@pytest.mark.parametrize(
+    "text,name,abbreviation",
+    [
+        ("La Mutuelle des Trois Vallées (M3V), basée à Lyon", "Mutuelle des Trois Vallées", "M3V"),
+        ("le Bureau des statistiques du travail (BLS) a publié", "Bureau des statistiques du travail", "BLS"),
+        ("la Banque du Japon (BoJ) a relevé", "Banque du Japon", "BoJ"),
+        ("l'Agence d'urbanisme Flandre-Dunkerque (Agur) a publié", "Agence d'urbanisme Flandre-Dunkerque", "Agur"),
+        # a capitalised word the name does not spell is a name of its own
+        ("selon Karine Delattre (Opsilon) et", "Karine Delattre", None),
+        ("de l'académie de Créteil (Inspé), rattaché", "académie de Créteil", None),
+        # a name of one token, or no closing parenthesis: no definition
+        ("selon Kelvia (KLV) et", "Kelvia", None),
+        ("la Banque du Japon (BoJ veut) et", "Banque du Japon", None),
+    ],
+)
+def test_an_abbreviation_is_defined_by_one_rule(extractor, text, name, abbreviation):
+    from extractor.orgs.rules import defined_abbreviation
+
+    doc = extractor.nlp.make_doc(text)
+    first = text.index(name)
+    span = doc.char_span(first, first + len(name))
+    i = defined_abbreviation(doc, span.start, span.end)
+    assert (doc[i].text if i is not None else None) == abbreviation
+
+
+def test_the_abbreviation_spread_as_a_mention_is_the_one_resolution_links(extractor):
+    """The spreading and the canonical names read one definition: the defined abbreviation,
+    and its later mentions, are named after the name; a company written after a person's
+    name keeps its own name."""
+    text = ("L'Union des commerçants et artisans de Quimperlé (Ucaq) lance ses chèques cadeaux avec "
+            "Karine Delattre (Opsilon). L'Ucaq compte 120 adhérents.")
+    names = {(m.text, m.name) for m in extractor.extract(text).organizations}
+    union = "Union des commerçants et artisans de Quimperlé"
+    assert {("Ucaq", union), ("Opsilon", "Opsilon")} <= names
+    assert ("Ucaq", "Ucaq") not in names
