@@ -38,10 +38,12 @@ class GuardedTokenizer:
         self._long_run = re.compile(r"\S{%d,}" % (max_run + 1))
 
     def __call__(self, text: str) -> Doc:
+        from .components import remember_text
+
         if self._long_run.search(text) is None:
-            return self.tokenizer(text)
+            return remember_text(self.tokenizer(text), text)
         docs = [self.tokenizer(piece) for piece in self.pieces(text)]
-        return Doc.from_docs(docs, ensure_whitespace=False)
+        return remember_text(Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"]), text)
 
     def pieces(self, text: str) -> list[str]:
         """Consecutive pieces of `text`, no whitespace-free run in any longer than max_run.
