@@ -70,7 +70,7 @@ def pattern() -> re.Pattern[str]:
         rf"(?P<psign>{numbers.sign_pattern()})?(?P<pnum>{numbers.DIGITS})"
         rf"(?:{SP}?(?P<pscale>{prefixed_scale}))?(?![^\W\d_])"
     )
-    return re.compile(rf"{number_first}|{currency_first}")
+    return numbers.quantity_regex(rf"{number_first}|{currency_first}")
 
 
 @cache

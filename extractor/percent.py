@@ -53,7 +53,7 @@ def pattern() -> re.Pattern[str]:
     paren = rf"(?<![\w.,])\({numbers.DIGITS}\)"
     words = numbers.words_pattern()
     opener, range_sep = numbers.range_pieces()
-    return re.compile(
+    return numbers.quantity_regex(
         rf"{opener}"
         rf"(?P<sign>{numbers.sign_pattern()})?(?P<num>{paren}|{num}|{words})"
         rf"(?:{numbers.NOT_AFTER_YEAR}{range_sep}(?P<high_sign>{numbers.sign_pattern()})?(?P<high>{num}|{words}))?"
