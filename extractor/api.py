@@ -14,25 +14,16 @@ __all__ = ["Extractor", "error_record", "record_from_doc", "without_overlaps", "
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-# When two kinds claim overlapping text, the more specific wins (a year inside an
-# amount is part of the amount; a name inside a date is not a name).
-_PRIORITY = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "ORG": 3}
-
 
 class Extractor:
     """Loads the pipeline once; `extract` one text or `pipe` many."""
-
-    # The statistical NER's cost per token grows with the length of the Doc it reads
-    # (2.3x time for 2x text at 100k characters), so texts longer than any press
-    # release go through it in pieces cut at paragraph or sentence breaks.
-    piece_chars = 20_000
 
     def __init__(self, config_path: str | Path | None = None, overrides: Mapping[str, Any] | None = None):
         """`overrides`: dotted keys of the pipeline config and their values, e.g.
         `{"components.press_org.decision": ""}` for the rule-based organization decision."""
         from . import pipeline
 
-        self.nlp = pipeline.build(config_path, dict(overrides or {}))
+        self.nlp, self.settings = pipeline.load(config_path, dict(overrides or {}))
 
     def extract(self, text: str, doc_id: str | None = None, document_date: str | date | None = None) -> Record:
         """The record of one text; raises what stopped it (unlike `pipe`)."""
@@ -92,7 +83,8 @@ class Extractor:
                     continue
                 try:
                     record = record_from_doc(doc, meta["doc_id"], meta["document_date"],
-                                             given_source=meta["document_date_source"], hints=meta["date_hints"])
+                                             given_source=meta["document_date_source"], hints=meta["date_hints"],
+                                             overlaps=self.settings.overlaps)
                 except Exception as exc:  # this text's failure, reported in its record; the others go on
                     yield exc, meta
                     continue
@@ -103,7 +95,7 @@ class Extractor:
         """A Doc per text, or the exception that stopped it."""
         from .longtext import doc_in_pieces
 
-        limit = min(self.piece_chars, self.nlp.max_length)
+        limit = min(self.settings.piece_chars, self.nlp.max_length)
         short = [t for t in texts if len(t) <= limit]
         try:
             # spaCy's batching when the whole batch goes through...
@@ -228,27 +220,38 @@ def _as_date(value: str | date | None) -> date | None:
 
 
 def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None, *,
-                    given_source: str = "given", hints: Iterable[tuple[str, date]] = ()) -> Record:
-    from . import context, dates, money, orgs, percent
+                    given_source: str = "given", hints: Iterable[tuple[str, date]] = (),
+                    overlaps: str) -> Record:
+    from . import context
     from .components import all_candidates, doc_text
+    from .kinds import KINDS
 
     candidates = all_candidates(doc)
     ctx = context.build(doc_text(doc), candidates, document_date, given_source, hints)
     mentions: list[Mention] = []
-    for label, module in (("MONEY", money), ("PERCENT", percent), ("DATE", dates), ("ORG", orgs)):
-        of_label = [c for c in candidates if c.label == label]
+    for kind in sorted(KINDS.values(), key=lambda k: k.priority):
+        of_label = [c for c in candidates if c.label == kind.label]
         if of_label:
-            mentions.extend(module.resolve_all(of_label, ctx))
-    mentions = without_overlaps(mentions)
+            mentions.extend(kind.resolve(of_label, ctx))
+    mentions = without_overlaps(mentions, overlaps)
     ddate = ctx.document_date.isoformat() if ctx.document_date else None
     return Record(doc_id, ddate, mentions, {"document_date_source": ctx.document_date_source})
 
 
-def without_overlaps(mentions: list[Mention]) -> list[Mention]:
-    """Keep one mention per stretch of text: the higher-priority kind, then the longer."""
+def without_overlaps(mentions: list[Mention], policy: str) -> list[Mention]:
+    """Keep one mention per stretch of text. "priority": the kind of higher priority (the
+    more specific: a year inside an amount is part of the amount), then the longer;
+    "longest": the longer, then the kind of higher priority (models/pipeline.cfg chooses)."""
     from .components import first_fit
+    from .kinds import KINDS
 
-    return first_fit(sorted(mentions, key=lambda m: (_PRIORITY[m.label], -(m.end - m.start), m.start)))
+    if policy == "priority":
+        rank = lambda m: (KINDS[m.label].priority, -(m.end - m.start), m.start)  # noqa: E731
+    elif policy == "longest":
+        rank = lambda m: (-(m.end - m.start), KINDS[m.label].priority, m.start)  # noqa: E731
+    else:
+        raise ValueError(f"unknown overlap policy {policy!r} (priority, longest)")
+    return first_fit(sorted(mentions, key=rank))
 
 
 @cache

@@ -11,10 +11,21 @@ from functools import cache
 from .folding import PLAIN
 from .lexicon import string_table
 
-__all__ = ["KINDS", "load", "find_cue", "qualifier"]
+__all__ = ["KINDS", "load", "find_cue", "qualifier", "window"]
 
 KINDS = ("quantity", "date")
-_WINDOW = 40  # longest cue ("aux alentours de") plus spacing, with room to spare
+_FILE = "lexicon/cues.json"
+# How far before a span a cue is looked for is the longest written cue plus this
+# allowance: the character before the cue and an elided `de` it may follow (`d'au
+# moins`), and white space beyond single spaces (a line break and an indent) between
+# its words and before the span.
+_ALLOWANCE = 17
+
+
+@cache
+def _elisions() -> dict[str, tuple[str, ...]]:
+    """Each word a cue may end with, and its elided forms (`de` -> `d'`)."""
+    return {word: tuple(forms) for word, forms in string_table(_FILE, "elisions").items()}
 
 
 def _forms(cue: str) -> list[str]:
@@ -24,14 +35,22 @@ def _forms(cue: str) -> list[str]:
     ['près de', "près d'"]
     """
     forms = [cue]
-    if cue.endswith(" de"):
-        forms.append(cue[:-2] + "d'")
+    for word, elided in _elisions().items():
+        if cue.endswith(" " + word):
+            forms.extend(cue[:-len(word)] + e for e in elided)
     return forms
 
 
 @cache
+def window() -> int:
+    """How many characters before a span `find_cue` reads: the longest cue of any kind,
+    so that a longer cue added to the data is still seen whole, plus the allowance."""
+    return max(len(form) for kind in KINDS for form in _tables(kind)[1]) + _ALLOWANCE
+
+
+@cache
 def _tables(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
-    table = string_table("lexicon/cues.json", kind)
+    table = string_table(_FILE, kind)
     to_qualifier: dict[str, str] = {}
     for qual, cues in table.items():
         for cue in cues:
@@ -43,7 +62,8 @@ def _tables(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     # It starts a word, or follows an elided `de` that adds nothing to its meaning
     # (`croître d'environ 14 %`, `d'au moins 2 M€`).
     body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives)
-    pattern = re.compile(rf"(?:(?<![\w'-])|(?<=(?<!\w)d'))(?:{body})(?:(?<=['-])|\s+)$", re.IGNORECASE)
+    elided = "".join(rf"|(?<=(?<!\w){re.escape(e)})" for forms in _elisions().values() for e in forms)
+    pattern = re.compile(rf"(?:(?<![\w'-]){elided})(?:{body})(?:(?<=['-])|\s+)$", re.IGNORECASE)
     return pattern, to_qualifier
 
 
@@ -67,7 +87,7 @@ def find_cue(text: str, start: int, kind: str) -> tuple[int, str] | None:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     pattern, _ = _tables(kind)
-    lo = max(0, start - _WINDOW)
+    lo = max(0, start - window())
     match = pattern.search(text[lo:start].translate(PLAIN))
     if match is None:
         return None

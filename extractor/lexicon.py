@@ -55,14 +55,29 @@ def load_json(relpath: str) -> Any:
 _ASKED: dict[str, set[str]] = {}
 
 
+class _Table(dict):
+    """A phrase table whose missing list is a one-line data error naming file and key,
+    not a bare KeyError from deep inside a loader."""
+
+    def __init__(self, relpath: str, keys: tuple[str, ...], items: dict[str, list[str]]):
+        super().__init__(items)
+        self.relpath, self.keys = relpath, keys
+
+    def __missing__(self, key: str):
+        raise LexiconError(f"{self.relpath} {'/'.join((*self.keys, key))}: missing")
+
+
 def string_table(relpath: str, *keys: str) -> dict[str, list[str]]:
     """A `{name: [phrases]}` table found at `keys` inside a data file, checked to be one.
 
-    Keys starting with `_` are comments.
+    Keys starting with `_` are comments. Asking the table for a list it lacks raises
+    LexiconError.
     """
     _ASKED.setdefault(relpath, set()).add(keys[0] if keys else "*")
     data = load_json(relpath)
-    for key in keys:
+    for depth, key in enumerate(keys):
+        if not isinstance(data, dict) or key not in data:
+            raise LexiconError(f"{relpath} {'/'.join(keys[:depth + 1])}: missing")
         data = data[key]
     if not isinstance(data, dict):
         raise LexiconError(f"{relpath} {'/'.join(keys)}: expected an object of phrase lists")
@@ -70,7 +85,7 @@ def string_table(relpath: str, *keys: str) -> dict[str, list[str]]:
     for name, phrases in table.items():
         if not (isinstance(phrases, list) and all(isinstance(p, str) and p.strip() for p in phrases)):
             raise LexiconError(f"{relpath} {'/'.join(keys)}/{name}: expected a list of non-empty strings")
-    return table
+    return _Table(relpath, keys, table)
 
 
 def unread_keys() -> dict[str, list[str]]:

@@ -15,6 +15,8 @@ from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
 
+from .components import remember_text
+
 __all__ = ["split_text", "doc_in_pieces"]
 
 # Best boundary first. Each pattern's match ends where the next piece starts, so
@@ -74,9 +76,11 @@ def doc_in_pieces(nlp: Language, text: str, limit: int | None = None) -> Doc:
         for _, proc in pipeline[:n_stat]:
             doc = proc(doc)
         docs.append(doc)
-    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    # Each piece remembers its own text (user_data): the joined Doc remembers the whole.
+    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])
     if doc.text != text:
         raise RuntimeError("joining the pieces of a long text did not give the text back")
+    remember_text(doc, text)
     for _, proc in pipeline[n_stat:]:
         doc = proc(doc)
     return doc

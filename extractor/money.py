@@ -43,19 +43,23 @@ def pattern() -> re.Pattern[str]:
     abbr = rf"(?:{numbers.alternation(sc.abbreviations)})(?:(?![^\W\d_])|(?={code}))"
     scale = rf"(?:{scale_word}|{abbr})"
     prefixed_scale = rf"(?:{scale_word}|(?:{numbers.alternation(sc.abbreviations + sc.after_currency)})(?![\w]))"
-    of = rf"(?:(?i:de){SP}{{1,2}}|(?i:d)['’]{SP}?)"
+    # an elided form is glued to the currency or followed by a space (`d' euros` happens)
+    of_words = numbers.quantity_words("currency_of")["words"]
+    of = "(?:" + "|".join(
+        rf"(?i:{re.escape(w[:-1])})['’]{SP}?" if w.endswith("'") else rf"(?i:{re.escape(w)}){SP}{{1,2}}"
+        for w in sorted(of_words, key=len, reverse=True)) + ")"
     # `cents` after `trois` is part of the number (`trois cents`): after digits only.
     digit_word = rf"(?(wnum)(?!)|(?(hwords)(?!)|(?:{cur['digit_words']})))"
     currency_after = (
         rf"(?:(?:{SP}{{1,2}}{of}|{SP}{{0,2}})(?P<cur>{symbol}|{code})"
         rf"|{SP}{{1,2}}{of}?(?P<curw>(?i:{cur['words']}|{cur['scale_words']}|{digit_word}))(?![\w]))"
     )
-    range_sep = rf"(?:-|{SP}?–{SP}?|{SP}{{1,2}}(?(entre)(?i:et|à)|(?i:à)){SP}{{1,2}})"
+    opener, range_sep = numbers.range_pieces()
     number_first = (
-        rf"(?:(?<![\w])(?P<entre>(?i:entre)){SP}{{1,3}})?"
-        rf"(?P<sign>{numbers.SIGN})?(?P<num>{paren}|{num}|(?P<wnum>{words}))"
+        rf"{opener}"
+        rf"(?P<sign>{numbers.sign_pattern()})?(?P<num>{paren}|{num}|(?P<wnum>{words}))"
         rf"(?:{numbers.NOT_AFTER_YEAR}(?:{SP}?(?P<low_scale>{scale}))?{range_sep}"
-        rf"(?P<high_sign>{numbers.SIGN})?(?P<high>{num}|(?P<hwords>{words})))?"
+        rf"(?P<high_sign>{numbers.sign_pattern()})?(?P<high>{num}|(?P<hwords>{words})))?"
         rf"(?:{SP}{{0,2}}(?P<scale>{scale})(?P<half>{numbers.half_pattern()})?)?"
         rf"{currency_after}"
     )
@@ -63,10 +67,10 @@ def pattern() -> re.Pattern[str]:
     # the amount then ends the word (`USD 123ABC` is a reference, not an amount).
     currency_first = (
         rf"(?<![^\W\d_])(?P<pcur>{symbol}|{code}){SP}{{0,2}}"
-        rf"(?P<psign>{numbers.SIGN})?(?P<pnum>{numbers.DIGITS})"
+        rf"(?P<psign>{numbers.sign_pattern()})?(?P<pnum>{numbers.DIGITS})"
         rf"(?:{SP}?(?P<pscale>{prefixed_scale}))?(?![^\W\d_])"
     )
-    return re.compile(rf"{number_first}|{currency_first}")
+    return numbers.quantity_regex(rf"{number_first}|{currency_first}")
 
 
 @cache
@@ -128,14 +132,11 @@ def _span_start(match: re.Match[str]) -> int:
     return match.start("sign") if match.group("sign") else match.start("num") if match.group("num") else match.start()
 
 
-# `pas un euro d'impôt`, `un dollar investi`: a lone article before a currency word
-# is rhetoric far more often than an amount (`un à deux milliards` is a range,
-# `un euro et 50 centimes` a price).
-_ARTICLES = ("un", "une")
-
-
 def _not_an_amount(parts: dict[str, str]) -> bool:
-    if parts.get("words", "").lower() in _ARTICLES and not any(k in parts for k in ("scale", "high", "sub")):
+    # `pas un euro d'impôt`, `un dollar investi`: a lone article before a currency word
+    # is rhetoric far more often than an amount (`un à deux milliards` is a range,
+    # `un euro et 50 centimes` a price).
+    if parts.get("words", "").lower() in numbers.quantity_words("lone_articles")["words"] and not any(k in parts for k in ("scale", "high", "sub")):
         return True
     return _needs_missing_scale(parts)
 
@@ -188,10 +189,10 @@ def detect_text(text: str) -> list[Candidate]:
     return found
 
 
-@Language.factory("press_money")
+@Language.factory("press_money", assigns=["doc._.candidates", "doc.spans"])
 def make_money_detector(nlp: Language, name: str) -> DetectorComponent:
     # Compiled now, so that a broken data file stops the pipeline build, not a document.
-    pattern(), subunit_pattern(), cues.load("quantity")
+    pattern(), subunit_pattern(), cues.load("quantity"), numbers.load_quantity_words()
     return text_detector("money", detect_text)
 
 

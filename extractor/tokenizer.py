@@ -10,27 +10,40 @@ everything else is tokenized exactly as spaCy would.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
+from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import registry
 
-__all__ = ["DEFAULT_MAX_RUN", "GuardedTokenizer"]
+__all__ = ["GuardedTokenizer", "guarded_tokenizer"]
 
-DEFAULT_MAX_RUN = 200  # longer than any word or URL worth reading whole
+
+@registry.tokenizers("press_guarded_tokenizer.v1")
+def guarded_tokenizer(max_run: int) -> Callable[[Language], "GuardedTokenizer"]:
+    """`[nlp.tokenizer]` in models/pipeline.cfg: the language's own tokenizer behind the guard
+    (`max_run` is set there, once)."""
+    def create(nlp: Language) -> GuardedTokenizer:
+        return GuardedTokenizer(nlp.tokenizer, max_run)
+
+    return create
 
 
 class GuardedTokenizer:
-    def __init__(self, tokenizer, max_run: int = DEFAULT_MAX_RUN):
-        if max_run < 1:
-            raise ValueError(f"max_run must be positive, got {max_run}")
+    def __init__(self, tokenizer, max_run: int):
+        if not isinstance(max_run, int) or max_run < 1:
+            raise ValueError(f"max_run must be a positive integer, got {max_run!r}")
         self.tokenizer = tokenizer
         self.max_run = max_run
         self._long_run = re.compile(r"\S{%d,}" % (max_run + 1))
 
     def __call__(self, text: str) -> Doc:
+        from .components import remember_text
+
         if self._long_run.search(text) is None:
-            return self.tokenizer(text)
+            return remember_text(self.tokenizer(text), text)
         docs = [self.tokenizer(piece) for piece in self.pieces(text)]
-        return Doc.from_docs(docs, ensure_whitespace=False)
+        return remember_text(Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"]), text)
 
     def pieces(self, text: str) -> list[str]:
         """Consecutive pieces of `text`, no whitespace-free run in any longer than max_run.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import doctest
+import re
 from decimal import Decimal
 
 import pytest
@@ -106,3 +107,26 @@ def test_doctests(module):
     mod = importlib.import_module(f"extractor.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+# --- the not-in-a-word guard of the quantity patterns ----------------------------------
+
+_EDGES = "US$5 M, ref_$10, x5 %, a-5 %, 5$10, _5€, 3€50, EUR19,90, kCHF 3, vingt-cinq%, (12%), l’an 2024 : -3 %, ±4 %"
+
+
+@pytest.mark.parametrize("module", ["money", "percent"])
+def test_the_guard_changes_nothing_the_quantity_patterns_find(module):
+    """`NOT_IN_WORD` is only a speed-up: with and without it the patterns find the same
+    spans in the development texts and in edge cases around words, signs and currencies."""
+    from importlib import import_module
+
+    from conftest import FIXTURES
+
+    guarded = import_module(f"extractor.{module}").pattern()
+    assert guarded.pattern.startswith(numbers.NOT_IN_WORD)
+    bare = re.compile(guarded.pattern[len(numbers.NOT_IN_WORD):])
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("press_releases/*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("train/w0*/press_releases/*.txt"))]
+    texts.append(_EDGES)
+    for text in texts:
+        assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in bare.finditer(text)]

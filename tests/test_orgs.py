@@ -154,3 +154,119 @@ def test_a_pattern_that_cannot_be_anchored_is_refused(extractor):
         AnchoredMatcher(extractor.nlp, [Pattern("bad:shape", "full", [{"IS_TITLE": True}, {"ORTH": "SA"}])])
     with pytest.raises(LexiconError, match="may be absent"):
         AnchoredMatcher(extractor.nlp, [Pattern("bad:optional", "full", [{"ORTH": "Le", "OP": "?"}, {"ORTH": "SA"}])])
+
+
+# `Co` closes a name only before another form (`Rothschild & Co` is a name of its own).
+LEGAL_FORM_CONTEXTS = {"Co": ("Kelvia Co., Ltd. a annoncé", "Co., Ltd.")}
+
+
+def test_every_legal_form_closes_a_name_and_leaves_its_canonical_name(extractor):
+    """words.json `legal_forms` is the one list of legal forms: each, written after a name,
+    is found by a legal pattern that ends with it and is stripped from the name."""
+    from spacy.matcher import Matcher
+
+    from extractor.orgs.names import without_legal_form
+
+    nlp = extractor.nlp
+    legal = Matcher(nlp.vocab, validate=True)
+    for pattern in org_data.patterns():
+        if pattern.kind == "legal":
+            legal.add(pattern.id, [pattern.tokens])
+    forms = org_data.words().entries["legal_forms"]
+    assert {"SA", "S.A.", "GmbH", "Sàrl", "A/S", "FZ-LLC", "S.p.A."} <= set(forms)
+    missed = []
+    for form in forms:
+        text, written = LEGAL_FORM_CONTEXTS.get(form, (f"Kelvia {form} a annoncé", form))
+        end = text.index(written) + len(written)
+        doc = nlp.make_doc(text)
+        if end not in {doc[e - 1].idx + len(doc[e - 1]) for _, s, e in legal(doc) if doc[s].idx > 0}:
+            missed.append(form)
+        assert without_legal_form(text[:end]) == "Kelvia", form
+    assert missed == []
+
+
+def test_legal_patterns_read_only_legal_forms_and_their_pieces():
+    """What a legal pattern closes a name with, the name resolution knows as legal."""
+    from extractor.orgs.names import legal_tokens
+
+    unknown = set()
+    for pattern in org_data.patterns():
+        if pattern.kind != "legal":
+            continue
+        for token in pattern.tokens:
+            value = token.get("ORTH", token.get("TEXT"))
+            for word in value["IN"] if isinstance(value, dict) else [value]:
+                if any(ch.isalnum() for ch in word) and org_data.fold(word) not in legal_tokens():
+                    unknown.add((pattern.id, word))
+    assert unknown == set()
+
+
+def test_lowercase_sa_and_se_close_no_name(extractor):
+    """The pattern matches the forms as written: `sa` and `se` are French words."""
+    from extractor.orgs.anchors import AnchoredMatcher
+
+    anchored = AnchoredMatcher(extractor.nlp, org_data.patterns())
+    doc = extractor.nlp.make_doc("Kelvia se développe avec sa filiale, Kelvia SA et Nordhavn SE")
+    legal = [doc[s:e].text for pid, s, e in anchored(doc) if pid.startswith("legal:")]
+    assert legal == ["SA", "SE"]
+
+
+@pytest.mark.parametrize(
+    "token,message",
+    [
+        ({"ORTH": {"IN": "@no_such_list"}}, "must name a word list"),
+        ({"ORTH": {"IN": "legal_forms"}}, "must name a word list"),
+        ({"IS_TITLE": {"IN": "@legal_forms"}}, "must name a word list"),
+        ({"ORTH": {"IN": "@legal_forms", "NOT_IN": ["Co", "Cie"]}}, "NOT_IN"),
+    ],
+)
+def test_a_broken_word_list_reference_is_refused(token, message):
+    from extractor.lexicon import LexiconError
+
+    with pytest.raises(LexiconError, match=message):
+        org_data.resolved_token(token, "patterns.jsonl:1")
+
+
+def test_a_word_list_reference_is_the_list_as_written():
+    forms = org_data.words().entries["legal_forms"]
+    assert org_data.resolved_token({"ORTH": {"IN": "@legal_forms"}}, "-") == {"ORTH": {"IN": list(forms)}}
+    lower = org_data.resolved_token({"LOWER": {"IN": "@legal_forms", "NOT_IN": ["Co"]}, "OP": "?"}, "-")
+    assert lower["OP"] == "?" and "gmbh" in lower["LOWER"]["IN"] and "co" not in lower["LOWER"]["IN"]
+    assert len(lower["LOWER"]["IN"]) == len(set(lower["LOWER"]["IN"]))  # `Inc` and `inc` once
+
+
+@pytest.mark.parametrize(
+    "text,name,abbreviation",
+    [
+        ("La Mutuelle des Trois Vallées (M3V), basée à Lyon", "Mutuelle des Trois Vallées", "M3V"),
+        ("le Bureau des statistiques du travail (BLS) a publié", "Bureau des statistiques du travail", "BLS"),
+        ("la Banque du Japon (BoJ) a relevé", "Banque du Japon", "BoJ"),
+        ("l'Agence d'urbanisme Flandre-Dunkerque (Agur) a publié", "Agence d'urbanisme Flandre-Dunkerque", "Agur"),
+        # a capitalised word the name does not spell is a name of its own
+        ("selon Karine Delattre (Opsilon) et", "Karine Delattre", None),
+        ("de l'académie de Créteil (Inspé), rattaché", "académie de Créteil", None),
+        # a name of one token, or no closing parenthesis: no definition
+        ("selon Kelvia (KLV) et", "Kelvia", None),
+        ("la Banque du Japon (BoJ veut) et", "Banque du Japon", None),
+    ],
+)
+def test_an_abbreviation_is_defined_by_one_rule(extractor, text, name, abbreviation):
+    from extractor.orgs.rules import defined_abbreviation
+
+    doc = extractor.nlp.make_doc(text)
+    first = text.index(name)
+    span = doc.char_span(first, first + len(name))
+    i = defined_abbreviation(doc, span.start, span.end)
+    assert (doc[i].text if i is not None else None) == abbreviation
+
+
+def test_the_abbreviation_spread_as_a_mention_is_the_one_resolution_links(extractor):
+    """The spreading and the canonical names read one definition: the defined abbreviation,
+    and its later mentions, are named after the name; a company written after a person's
+    name keeps its own name."""
+    text = ("L'Union des commerçants et artisans de Quimperlé (Ucaq) lance ses chèques cadeaux avec "
+            "Karine Delattre (Opsilon). L'Ucaq compte 120 adhérents.")
+    names = {(m.text, m.name) for m in extractor.extract(text).organizations}
+    union = "Union des commerçants et artisans de Quimperlé"
+    assert {("Ucaq", union), ("Opsilon", "Opsilon")} <= names
+    assert ("Ucaq", "Ucaq") not in names

@@ -70,5 +70,5 @@ def test_a_long_list_of_organisations_with_acronyms_takes_linear_time(extractor)
 def test_overlap_arbitration_prefers_specific_kinds_then_longer_spans():
     ms = [Mention("ORG", "x" * 10, 0, 10), Mention("MONEY", "x" * 3, 5, 8), Mention("DATE", "x" * 4, 8, 12),
           Mention("ORG", "x" * 2, 12, 14), Mention("PERCENT", "x" * 3, 0, 3), Mention("DATE", "x" * 7, 13, 20)]
-    assert [(m.label, m.start) for m in without_overlaps(ms)] == [
+    assert [(m.label, m.start) for m in without_overlaps(ms, "priority")] == [
         ("PERCENT", 0), ("MONEY", 5), ("DATE", 8), ("DATE", 13)]

@@ -19,7 +19,7 @@ from ..records import RecordError, is_iso_day, parse_json
 from ..text import Limits, read_document
 from ..text.files import no_documents, save_text as write_text
 from ..text.sniff import SUFFIXES
-from ..textio import InputError, open_regular
+from ..textio import InputError, jsonl_rows, open_regular
 
 __all__ = ["BatchError", "Source", "Scan", "date_from_name", "scan", "scan_inputs", "Reader"]
 
@@ -131,27 +131,18 @@ def _jsonl_sources(path: Path, dates_from_names: bool) -> Iterator[Source]:
     document's failure, so it stops the job; anything else wrong with a line is
     that document's failure, found when it is read."""
     where_file = printable(str(path))
-    offset = 0
-    try:
-        fh = open_regular(path)
-    except InputError as exc:
-        raise BatchError(str(exc)) from None
-    with fh:
-        for lineno, raw in enumerate(fh, 1):
-            here, offset = offset, offset + len(raw)
-            if not raw.strip():
-                continue
-            try:
-                data = parse_json(raw, f"{where_file}:{lineno}: not a JSON line")
-            except RecordError as exc:
-                raise BatchError(str(exc)) from None
-            doc_id = data.get("doc_id") if isinstance(data, dict) else None
-            if not isinstance(doc_id, str) or not doc_id:
-                raise BatchError(f"{where_file}:{lineno}: expected an object with a non-empty string \"doc_id\"")
-            ddate, source = data.get("document_date"), "given"
-            if ddate is None and dates_from_names:
-                ddate, source = date_from_name(doc_id), "file_name"
-            yield Source(escape(doc_id), str(path), ddate, lineno, here, source)
+    for lineno, here, raw in jsonl_rows(path, BatchError):
+        try:
+            data = parse_json(raw, f"{where_file}:{lineno}: not a JSON line")
+        except RecordError as exc:
+            raise BatchError(str(exc)) from None
+        doc_id = data.get("doc_id") if isinstance(data, dict) else None
+        if not isinstance(doc_id, str) or not doc_id:
+            raise BatchError(f"{where_file}:{lineno}: expected an object with a non-empty string \"doc_id\"")
+        ddate, source = data.get("document_date"), "given"
+        if ddate is None and dates_from_names:
+            ddate, source = date_from_name(doc_id), "file_name"
+        yield Source(escape(doc_id), str(path), ddate, lineno, here, source)
 
 
 class Reader:

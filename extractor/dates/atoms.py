@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import date_lexicon, fold
+from .lexicon import date_lexicon, exact, fold, grammar
 
 __all__ = [
     "Atom", "numeric", "day_may_stop", "words", "days", "periods", "first_months", "seasons", "holidays"
@@ -155,12 +155,21 @@ def periods(text: str, P) -> list[Atom]:
         elif "nm" in g:
             parts = {"first_months": g["nm"], "year": g["ny"]}
         else:
-            if re.search(r"(?:^|\W)une?[ \u00a0]$", text[max(0, m.start() - 5):m.start()], re.IGNORECASE):
+            reach, indefinite = _indefinite()
+            if indefinite.search(text[max(0, m.start() - reach):m.start()]):
                 continue  # "un premier semestre record": which one is not said
             parts = {"ordinal": g["ord"], "unit": g["unit"]}
             parts.update({name: g[k] for k, name in (("y", "year"), ("dem", "dem")) if k in g})
         out.append(Atom(m.start(), m.end(), "period", parts))
     return out
+
+
+@cache
+def _indefinite() -> tuple[int, re.Pattern[str]]:
+    """How far back to look, and an indefinite article ending right before a period."""
+    words = grammar("articles")["indefinite"]
+    # the article, a space after it and a boundary before it
+    return max(map(len, words)) + 2, re.compile(rf"(?:^|\W)(?:{exact(words)})[ \u00a0]$", re.IGNORECASE)
 
 
 def first_months(text: str, P) -> list[Atom]:
@@ -194,7 +203,8 @@ def seasons(text: str, P) -> list[Atom]:
         # "été" is a verb ("a été"), "premier hiver" a count and "Printemps" a department store.
         if bare and "dem" not in g and not after_article.search(before):
             continue
-        if bare and g["s"][0].isupper() and not g["s"].isupper() and "dem" not in g and "l'" not in before:
+        elided = any(a in before for a in grammar("articles")["singular"] if a.endswith("'"))
+        if bare and g["s"][0].isupper() and not g["s"].isupper() and "dem" not in g and not elided:
             continue
         parts = {k2: g[k] for k, k2 in (("s", "season"), ("y", "year"), ("dir", "dir"), ("dem", "dem")) if k in g}
         out.append(Atom(m.start(), m.end(), "season", parts))

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from ..candidates import Candidate
-from .lexicon import date_lexicon, fold
+from .lexicon import date_lexicon, exact, fold, grammar
 from .timeline import full_year
 
 __all__ = ["infer_date_order", "infer_document_date", "document_date_evidence"]
 
 _TOP = 600  # the dateline and header live in the first lines of a release
-_DATELINE = re.compile(r"(?:,|—|–|-|\|)[ \u00a0]{0,3}(?:le[ \u00a0]{1,3})?$", re.IGNORECASE)
-_LINE_START = re.compile(r"(?:^|\n)[ \t]{0,8}(?:le[ \u00a0]{1,3})?$", re.IGNORECASE)
+
+
+@cache
+def _datelines() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A date after a dateline's place (`Paris, le`) and one at the start of a line."""
+    article = rf"(?:(?:{exact(grammar('articles')['day'])})[ \u00a0]{{1,3}})?"
+    return (re.compile(rf"(?:,|—|–|-|\|)[ \u00a0]{{0,3}}{article}$", re.IGNORECASE),
+            re.compile(rf"(?:^|\n)[ \t]{{0,8}}{article}$", re.IGNORECASE))
 
 
 def infer_date_order(candidates: list[Candidate]) -> str:
@@ -84,7 +91,8 @@ def document_date_evidence(text: str, date_candidates: list[Candidate]) -> tuple
     top = [c for c in date_candidates if c.start < _TOP and c.cue is None]
     full = [(c, calendar_day(c.parts, order)) for c in top]
     full = [(c, d) for c, d in full if d is not None]
-    for test, rule in ((_DATELINE, "dateline"), (_LINE_START, "line_start")):
+    dateline, line_start = _datelines()
+    for test, rule in ((dateline, "dateline"), (line_start, "line_start")):
         for c, d in full:
             if test.search(text[max(0, c.start - 12):c.start]):
                 return d, rule

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cache
 
 from spacy.language import Language
 
@@ -20,6 +21,7 @@ from ..candidates import Candidate
 from ..components import DetectorComponent, first_fit, text_detector
 from .atoms import Atom, day_may_stop, days, first_months, holidays, numeric, periods, seasons, words
 from .context import infer_date_order, infer_document_date
+from .lexicon import exact, grammar, leading
 from .patterns import patterns
 from .relative import relative
 from .resolve import resolve_all
@@ -52,7 +54,7 @@ def detect_text(text: str) -> list[Candidate]:
     return out
 
 
-@Language.factory("press_date")
+@Language.factory("press_date", assigns=["doc._.candidates", "doc.spans"])
 def make_date_detector(nlp: Language, name: str) -> DetectorComponent:
     # Compiled now, so that a broken data file stops the pipeline build, not a document.
     patterns(), cues.load("date"), cues.load("quantity")
@@ -71,13 +73,36 @@ def _plausible_days(text: str, atoms: list[Atom], P) -> list[Atom]:
             out.append(a)
             continue
         after = P["range_gap"].match(text, a.end) or P["list_gap"].match(text, a.end)
-        before = re.search(r"(?:[-–—]|,|\bau|\bà|\bet|\bou)[ \u00a0]{0,3}(?:l['’]|la |le )?$", text[max(0, a.start - 8):a.start])
+        before = _connector_before().search(text[max(0, a.start - _reach()["gap"]):a.start])
         governed = P["day_governor"].search(text, max(0, a.start - 24), a.start)
         # "du 22 au 25 mai", "les 2 et 3 juillet"; a name before the number makes it one ("Ligue 1 – 12 mars")
         led = P["day_lead"].search(text, max(0, a.start - 12), a.start)
         if governed or before or (led and after and re.match(r"\d|[^\W\d_]", text[after.end():after.end() + 1])):
             out.append(a)
     return out
+
+
+@cache
+def _reach() -> dict[str, int]:
+    """How far range words are looked for, from the longest of them in the data.
+
+    `gap`: between the ends of a range, a connector and an article with four spaces
+    among them (`du 2 au le 5` would need three). `opener`: before the first end, the
+    character before an opener, the opener and an article, three spaces after each.
+    """
+    conn, art = grammar("connectors"), grammar("articles")
+    longest = lambda words: max(map(len, words))  # noqa: E731 - local shorthand
+    article = longest(art["singular"])
+    return {"gap": longest(conn["range_to"] + conn["range_and"]) + article + 4,
+            "opener": 1 + longest(conn["range_from"] + conn["range_between"]) + 3 + article + 3}
+
+
+@cache
+def _connector_before() -> re.Pattern[str]:
+    """A dash, a comma or a range or list connector, and maybe an article, right before a day."""
+    conn, art = grammar("connectors"), grammar("articles")
+    words = exact(conn["range_to"] + conn["range_and"] + conn["list"])
+    return re.compile(rf"(?:[-–—]|,|\b(?:{words}))[ \u00a0]{{0,3}}{leading(art['singular'], ' ')}?$")
 
 
 def _choose(atoms: list[Atom]) -> list[Atom]:
@@ -125,17 +150,18 @@ def _is_range(text: str, a: Atom, b: Atom, P) -> bool:
         return False
     if any(k.startswith("hi.") for k in (*a.parts, *b.parts)):
         return False
-    gap = P["range_gap"].fullmatch(text, a.end, b.start) if b.start - a.end <= 8 else None
+    gap = P["range_gap"].fullmatch(text, a.end, b.start) if b.start - a.end <= _reach()["gap"] else None
     if gap is None:
         return False
     if gap.group("dash"):
         return True
-    conn = gap.group("conn").lower()
-    opener = P["range_open"].search(text, max(0, a.start - 14), a.start)
+    conn = grammar("connectors")
+    word = gap.group("conn").lower()
+    opener = P["range_open"].search(text, max(0, a.start - _reach()["opener"]), a.start)
     if opener is None:
         # "4 octobre au 9 octobre": `au` between two days is a range on its own
-        return conn == "au" and "day" in a.parts and "day" in b.parts
-    return (conn == "et") == (opener.group("o").lower() == "entre")
+        return word in conn["range_to_alone"] and "day" in a.parts and "day" in b.parts
+    return (word in conn["range_and"]) == (opener.group("o").lower() in conn["range_between"])
 
 
 def _share_lists(text: str, atoms: list[Atom], P) -> list[Atom]:
@@ -185,7 +211,7 @@ def _in_context(text: str, atoms: list[Atom], P) -> list[Atom]:
 def _day_in_context(text: str, a: Atom, month_named: bool, P) -> bool:
     if not day_may_stop(text, a.end, P):
         return False
-    if "hi.day" in a.parts and not P["range_open"].search(text, max(0, a.start - 14), a.start):
+    if "hi.day" in a.parts and not P["range_open"].search(text, max(0, a.start - _reach()["opener"]), a.start):
         return False
     timed = P["time"].match(text, a.end) is not None and not text[a.end:a.end + 1] == "T"
     if not (month_named or timed):
@@ -260,11 +286,16 @@ def _with_month_direction(text: str, atom: Atom, P) -> Atom:
     return Atom(atom.start, m.end(), atom.kind, dict(atom.parts, dir=m.group("dir")))
 
 
-_FILLER = re.compile(
-    r"(?:^|[^\w'’-])(?P<f>le|la|les|l['’]|de|d['’]|du|au|l['’]année|année|l['’]an|l['’]exercice|au cours de|au cours du"
-    r"|la rentrée de|rentrée de|la rentrée)"
-    r"[ \u00a0\u202f]{0,3}$", re.IGNORECASE)
 _APPROX = {"approx"}
+
+
+@cache
+def _filler() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Words that may stand between a cue and its date, and each contraction's preposition."""
+    art, contractions = grammar("articles"), grammar("contractions")
+    expand = {c: prep for prep, forms in contractions.items() for c in forms}
+    words = art["singular"] + art["list"] + grammar("connectors")["of"] + tuple(expand) + grammar("cue_fillers")["phrases"]
+    return re.compile(rf"(?:^|[^\w'’-])(?P<f>{exact(words, ' ')})[ \u00a0\u202f]{{0,3}}$", re.IGNORECASE), expand
 
 
 def _cue(text: str, start: int) -> str | None:
@@ -274,18 +305,19 @@ def _cue(text: str, start: int) -> str | None:
     between it and the date, as in `jusqu'à fin 2025`.
     """
     pos, hedge = start, None
+    filler_pattern, expand = _filler()
     for _ in range(6):
         found = cues.find_cue(text, pos, "date")
         if found is None:
             lo = max(0, pos - 20)
-            filler = _FILLER.search(text[lo:pos])
+            filler = filler_pattern.search(text[lo:pos])
             if filler is None:
                 break
             fpos = lo + filler.start("f")
             word = filler.group("f").lower()
-            if word in ("du", "au"):
+            if word in expand:
                 # a contraction: "à compter du" is "à compter de le"; record the cue's own form
-                prefix = text[max(0, fpos - 40):fpos] + ("de " if word == "du" else "à ")
+                prefix = text[max(0, fpos - cues.window()):fpos] + expand[word] + " "
                 alt = cues.find_cue(prefix, len(prefix), "date")
                 if alt is not None and cues.qualifier(alt[1], "date") not in _APPROX:
                     return alt[1]

@@ -18,11 +18,13 @@ from ..folding import PLAIN, without_accents
 from ..folding import alternation as text_alternation
 from ..lexicon import LexiconError, string_table
 
-__all__ = ["fold", "alternation", "surface_words", "Holidays", "DateLexicon", "date_lexicon"]
+__all__ = ["fold", "alternation", "exact", "leading", "surface_words", "grammar", "Holidays", "DateLexicon", "date_lexicon"]
 
 _FILE = "lexicon/dates.json"
 _EN = "lexicon/dates_en.json"
 _HOLIDAYS = "lexicon/holidays.json"
+# One to three spaces of any kind, as a date phrase's space (patterns.S: no tab).
+_SPACE = r"[ \u00a0\u202f]{1,3}"
 
 
 @lru_cache(maxsize=65536)
@@ -39,7 +41,59 @@ def fold(word: str) -> str:
 def alternation(words) -> str:
     """Date phrases as a regex alternation: with their unaccented spellings, one to three
     spaces of any kind for a space, either apostrophe for an apostrophe."""
-    return text_alternation(words, space=r"[ \u00a0\u202f]{1,3}", unaccented=True, apostrophes=True)
+    return text_alternation(words, space=_SPACE, unaccented=True, apostrophes=True)
+
+
+def exact(words, space: str = _SPACE) -> str:
+    """Grammar words (connectors, articles) as a regex alternation, matched as written:
+    `à` must not become `a`, which is a verb."""
+    return text_alternation(words, space=space, apostrophes=True)
+
+
+def leading(words, space: str = _SPACE) -> str:
+    """Grammar words each followed by a space, except an elided form (`d'`), which is
+    glued to the word after it: `de 2024`, `d'avril`."""
+    alternatives = [exact([w]) + ("" if w.endswith("'") else space) for w in sorted(set(words), key=lambda w: (-len(w), w))]
+    return "(?:" + ("|".join(alternatives) or "(?!)") + ")"
+
+
+# The grammar tables of dates.json and the keys the code reads in each (None: any key).
+# A key missing is an error, and so is a key the code does not know: a list no code
+# reads is a list someone believes is used.
+_GRAMMAR: dict[str, tuple[str, ...] | None] = {
+    "connectors": ("range_to", "range_to_alone", "range_and", "range_from", "range_between",
+                   "list", "of", "at", "amount_range", "name_links"),
+    "contractions": None,
+    "articles": ("singular", "list", "day", "indefinite"),
+    "day_suffixes": ("ordinal",),
+    "year_nouns": ("phrases",),
+    "decades": ("words",),
+    "week_phrases": ("weekday_of",),
+    "clock_connectors": ("at", "from", "to"),
+    "cue_fillers": ("phrases",),
+    "relative_day_followers": ("words",),
+    "weak_year_triggers": ("words",),
+    "tense": ("past_auxiliaries", "not_participles", "participle_endings", "imperfect_endings",
+              "future_words", "future_endings"),
+    "year_words": ("starts", "words"),
+}
+
+
+@cache
+def grammar(table: str) -> dict[str, tuple[str, ...]]:
+    """One grammar table of dates.json, its keys checked against those the code reads."""
+    found = string_table(_FILE, table)
+    expected = _GRAMMAR[table]
+    if expected is not None:
+        for key in expected:
+            if key not in found:
+                raise LexiconError(f"{_FILE} {table}/{key}: missing")
+        for key in found:
+            if key not in expected:
+                raise LexiconError(f"{_FILE} {table}/{key}: read by no loader (expected {', '.join(expected)})")
+    if not found:
+        raise LexiconError(f"{_FILE} {table}: empty")
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def surface_words(table: str, file: str = _FILE) -> list[str]:
@@ -94,6 +148,9 @@ class DateLexicon:
     issue_day_verb: re.Pattern[str]  # a folded word that is an event verb
     announcement_verb: re.Pattern[str]  # ... and one that announces
     issue_day_auxiliaries: frozenset[str]
+    issue_day_words: frozenset[str]  # relative days that are the issue date only beside an event verb
+    issue_day_cleft: frozenset[str]
+    issue_day_emphasis: tuple[str, ...]
     holidays: Holidays
 
     def month(self, word: str) -> int | None:
@@ -188,7 +245,7 @@ def date_lexicon() -> DateLexicon:
         demonstratives=tuple(t("demonstratives")["this"]),
         year_triggers=tuple(w for ws in triggers.values() for w in ws),
         year_followers_ok=frozenset(fold(w) for w in t("year_followers_ok")["words"]),
-        year_words=tuple(t("year_words")["words"]),
+        year_words=grammar("year_words")["words"],
         bare_year={k: frozenset(fold(w) for w in bare[k]) for k in ("blockers_before", "blockers_after", "function_words", "count_before")},
         year_units=tuple(bare["units_after"]),
         # compared in lower case with their accents: "dès" may follow a day, "des" may not
@@ -198,6 +255,9 @@ def date_lexicon() -> DateLexicon:
         issue_day_verb=_verb_pattern("stems"),
         announcement_verb=_verb_pattern("announcement_stems"),
         issue_day_auxiliaries=frozenset(fold(w) for w in t("issue_day_verbs")["auxiliaries"]),
+        issue_day_words=frozenset(fold(w) for w in t("issue_day_verbs")["words"]),
+        issue_day_cleft=frozenset(fold(w) for w in t("issue_day_verbs")["cleft"]),
+        issue_day_emphasis=tuple(t("issue_day_verbs")["emphasis"]),
         holidays=_holidays(),
     )
     for name, table in (("months", lex.months), ("english months", lex.english_months)):
@@ -210,4 +270,6 @@ def date_lexicon() -> DateLexicon:
         raise LexiconError(f"{_FILE}: seasons must be keyed SP, SU, FA, WI")
     if set(lex.offset_units.values()) - {"day", "week", "month", "year"}:
         raise LexiconError(f"{_FILE}: offset_units must be keyed day, week, month, year")
+    for table in _GRAMMAR:  # checked now: a broken table stops the pipeline build, not a document
+        grammar(table)
     return lex

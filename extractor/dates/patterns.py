@@ -10,7 +10,7 @@ import re
 from functools import cache
 
 from ..lexicon import string_table
-from .lexicon import alternation, date_lexicon, surface_words
+from .lexicon import alternation, date_lexicon, exact, grammar, leading, surface_words
 
 __all__ = ["SP", "S", "APO", "DAY", "YEAR", "END_NUM", "patterns", "holiday_names", "year_triggers"]
 
@@ -48,7 +48,15 @@ def patterns() -> dict[str, re.Pattern[str]]:
     en_suffixes = "|".join(map(re.escape, _table("day_suffixes", "ordinal", "lexicon/dates_en.json")))
     en_days = "|".join(re.escape(w) for w in sorted(surface_words("weekdays", "lexicon/dates_en.json"), key=len, reverse=True))
     weekdays = alternation(surface_words("weekdays"))
-    dirs = alternation(w for w in surface_words("relative_directions") if w != "-ci")
+    # a direction written as a suffix ("ce mois-ci") is glued to its unit, the others follow it
+    suffixes = alternation(w for w in surface_words("relative_directions") if w.startswith("-"))
+    dirs = alternation(w for w in surface_words("relative_directions") if not w.startswith("-"))
+    conn, art = grammar("connectors"), grammar("articles")
+    of = leading(conn["of"])
+    range_conn = exact(conn["range_to"] + conn["range_and"])
+    year_nouns = exact(grammar("year_nouns")["phrases"])
+    clock = {k: exact(v) for k, v in grammar("clock_connectors").items()}
+    tense = {k: "|".join(map(re.escape, sorted(v, key=len, reverse=True))) for k, v in grammar("tense").items()}
     anchored = alternation(surface_words("anchored_directions"))
     dem = alternation(lex.demonstratives)
     ordinals = alternation(surface_words("ordinals"))
@@ -56,7 +64,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
     count = alternation(lex.count_words)
     units = _unit_alternation()
     ic = re.IGNORECASE
-    day = rf"(?:{DAY}(?:er|ᵉʳ|re)?|{day_words})"
+    day_suffix = exact(grammar("day_suffixes")["ordinal"])
+    day = rf"(?:{DAY}(?:{day_suffix})?|{day_words})"
     return {
         "numeric": re.compile(
             r"(?<![\w/.,:-])(?:(?P<iy>\d{4})-(?P<im>\d\d)-(?P<id>\d\d)"
@@ -71,76 +80,78 @@ def patterns() -> dict[str, re.Pattern[str]]:
         "word": re.compile(
             rf"(?:(?<![\w-])|(?<=mi-)|(?<=\d[-–]))(?:(?P<wd>{weekdays}),?{S})?(?:(?P<d>{day}){S})?"
             rf"(?P<m>{months}|(?:{abbr})\.?)"
-            rf"(?:{S}(?:de{S})?(?P<y>{YEAR}){END_NUM}|{S}{APO}?(?P<yy>\d\d)(?=[;:)!?\]\r\n]|[.,](?!\d)|$|{S}(?:à|et|au)(?![\w'’])))?(?![\w-])", ic),
+            rf"(?:{S}{of}?(?P<y>{YEAR}){END_NUM}|{S}{APO}?(?P<yy>\d\d)(?=[;:)!?\]\r\n]|[.,](?!\d)|$|{S}(?:{range_conn})(?![\w'’])))?(?![\w-])", ic),
         "ordinal_day": re.compile(
             rf"(?<![\w-])(?P<d>{DAY})(?:{alternation(_table('ordinal_day', 'suffixes'))}){S}(?:{alternation(_table('ordinal_day', 'nouns'))})"
-            rf"{S}(?:de{S}|d{APO})(?P<m>{months})(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
+            rf"{S}{of}(?P<m>{months})(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
         "half_month": re.compile(
-            rf"(?<![\w-])(?P<o>{ordinals}){S}(?:{alternation(_table('half_month', 'words'))}){S}(?:de{S}|d{APO})(?P<m>{months})"
+            rf"(?<![\w-])(?P<o>{ordinals}){S}(?:{alternation(_table('half_month', 'words'))}){S}{of}(?P<m>{months})"
             rf"(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
         "english": re.compile(
             rf"(?<![\w-])(?:(?P<wd>{en_days}),?{S})?(?:(?P<d>{DAY})(?:{en_suffixes})?{S}(?P<m>{en_months})\.?,?"
             rf"|(?P<m2>{en_months})\.?{S}(?P<d2>{DAY})(?:{en_suffixes})?,?){S}(?P<y>{YEAR})(?![\w-]|[.,]\d)"),
         "day": re.compile(
-            rf"(?<![\w/.,:'’-])(?<!\d[ \u00a0])(?:(?P<wd>{weekdays}),?{S})?(?P<d>{DAY}(?:er|ᵉʳ|re)?)"
+            rf"(?<![\w/.,:'’-])(?<!\d[ \u00a0])(?:(?P<wd>{weekdays}),?{S})?(?P<d>{DAY}(?:{day_suffix})?)"
             rf"(?![\w%€$£°]|[.,/:]\d|{SP}?[%€$£°]|{SP}?[hH](?![^\W\d_])|{SP}\d)", ic),
         "year": re.compile(rf"(?:(?<![\w,.'’/:#+-])|(?<=mi-))(?P<y>{YEAR}|2100){END_NUM}(?!{SP}?(?:{units})|{SP}\d\d\d(?!\d))", ic),
-        "decade": re.compile(rf"(?<![\w-])années{S}(?P<y>(?:19|20)\d0)(?![\w%€$]|[.,/-]\d)", ic),
+        "decade": re.compile(rf"(?<![\w-])(?:{exact(grammar('decades')['words'])}){S}(?P<y>(?:19|20)\d0)(?![\w%€$]|[.,/-]\d)", ic),
         "table_row": re.compile(
             rf"[^\d\n]{{0,80}}?(?:(?:\t|{SP}{{2,12}})(?:1[89]\d\d|20\d\d)){{2,8}}(?:[ \t]{{1,12}}[^\d\n]{{1,30}})?\r?"),
         "year_range": re.compile(
-            rf"(?<![\w,.'’/:-])(?P<y>{YEAR})(?:{SP}?(?P<dash>[-–—/]){SP}?|{S}(?P<conn>à|au|et){S})"
+            rf"(?<![\w,.'’/:-])(?P<y>{YEAR})(?:{SP}?(?P<dash>[-–—/]){SP}?|{S}(?P<conn>{range_conn}){S})"
             rf"(?P<y2>{YEAR}|(?<=/)\d\d){END_NUM}(?!{SP}?(?:{units}))", ic),
         "period": re.compile(
             rf"(?<![\w-])(?:(?:(?P<ya>{YEAR})(?:{SP}|-))?(?-i:(?P<pa>[TQSH]))(?P<pn>[1-4])"
             rf"(?:(?:{SP}|-)?(?P<py>{YEAR})(?:/(?P<fy>\d\d(?:\d\d)?))?)?"
             rf"|(?P<nm>1[0-2]|[1-9])(?-i:M){SP}?(?P<ny>{YEAR})"
             rf"|(?:(?P<dem>{dem}){S})?(?P<ord>{ordinals}){S}(?P<unit>{alternation(surface_words('period_words'))})"
-            rf"(?:{S}(?:de{S}|d{APO})?(?:l{APO}(?:année|exercice){S})?(?P<y>{YEAR}))?){END_NUM}(?![\w-])", ic),
+            rf"(?:{S}{of}?(?:(?:{year_nouns}){S})?(?P<y>{YEAR}))?){END_NUM}(?![\w-])", ic),
         "first_months": re.compile(
             rf"(?<![\w-])(?P<nm>\d{{1,2}}|{count}){S}(?:{alternation(_table('first_months', 'words'))})"
-            rf"(?:{S}(?:de{S}l{APO}(?:année|exercice){S}|de{S}|d{APO})?(?P<ny>{YEAR}){END_NUM})?(?![\w-])", ic),
+            rf"(?:{S}(?:{of}(?:{year_nouns}){S}|{of})?(?P<ny>{YEAR}){END_NUM})?(?![\w-])", ic),
         "week_of": re.compile(rf"(?<![\w-])(?:{alternation(_table('week_of', 'words'))}){S}$", ic),
         "season": re.compile(
             rf"(?:(?<![\w-])|(?<=mi-))(?:(?P<dem>{dem}){S})?(?P<s>{alternation(surface_words('seasons'))})"
-            rf"(?:{S}(?:de{S}|d{APO})?(?P<y>{YEAR}){END_NUM}|{S}(?P<dir>{dirs}))?(?![\w-])", ic),
+            rf"(?:{S}{of}?(?P<y>{YEAR}){END_NUM}|{S}(?P<dir>{dirs}))?(?![\w-])", ic),
         "holiday": re.compile(
             rf"(?<![\w-])(?P<h>{alternation(holiday_names())})(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
         "relday": re.compile(rf"(?<![\w'’-])(?P<r>{alternation(surface_words('relative_days'))})(?![\w'’-])", ic),
         "relday_article": re.compile(
-            rf"(?<![\w'’-])(?P<art>le|la|l{APO}){S}(?P<r>{alternation(surface_words('relative_days_with_article'))})(?![\w'’-])", ic),
+            rf"(?<![\w'’-])(?P<art>{exact(art['singular'])}){S}(?P<r>{alternation(surface_words('relative_days_with_article'))})(?![\w'’-])", ic),
         "relunit": re.compile(
             rf"(?<![\w-])(?:(?P<dem>{dem}){S})?(?P<u>{alternation(surface_words('relative_units'))})"
-            rf"(?:{S}(?P<dir>{dirs}|{anchored})|(?P<ci>-ci))?(?![\w'’-])", ic),
+            rf"(?:{S}(?P<dir>{dirs}|{anchored})|(?P<ci>{suffixes}))?(?![\w'’-])", ic),
         "weekday": re.compile(
             rf"(?<![\w-])(?:(?P<dem>{dem}){S})?(?P<wd>{weekdays})"
-            rf"(?:{S}(?P<dir>{dirs}|{anchored})|{S}de{S}la{S}semaine{S}(?P<wdir>{dirs})"
+            rf"(?:{S}(?P<dir>{dirs}|{anchored})|{S}(?:{exact(grammar('week_phrases')['weekday_of'])}){S}(?P<wdir>{dirs})"
             rf"|{S}(?P<plus>{alternation(surface_words('weekday_in_weeks'))}))?(?![\w'’-])", ic),
         "offset": re.compile(
             rf"(?<![\w'’-])(?P<sign>{alternation(surface_words('offsets'))}){S}(?P<n>\d{{1,3}}|(?:{count})(?:[ -](?:{count})){{0,3}})"
             rf"{S}(?P<u>{alternation(surface_words('offset_units'))})(?![\w'’-])", ic),
         "yearwords": re.compile(
-            rf"(?<![\w-])(?P<yw>(?:deux{S})?mille(?:[ -](?:{alternation(lex.year_words)})){{1,5}})(?![\w-])", ic),
+            rf"(?<![\w-])(?P<yw>(?:{exact(grammar('year_words')['starts'])})(?:[ -](?:{alternation(lex.year_words)})){{1,5}})(?![\w-])", ic),
         "time": re.compile(
-            rf"(?:T|{SP}?[-–—]{SP}?|,?{S}(?:à{S})?|{S}de{S}(?=[01]?\d{SP}?[hH:][^\n]{{0,8}}?{S}à{S}\d))"
-            rf"{_time('t')}(?:{S}à{S}{_time('u')})?", ic),
+            rf"(?:T|{SP}?[-–—]{SP}?|,?{S}(?:(?:{clock['at']}){S})?"
+            rf"|{S}(?:{clock['from']}){S}(?=[01]?\d{SP}?[hH:][^\n]{{0,8}}?{S}(?:{clock['to']}){S}\d))"
+            rf"{_time('t')}(?:{S}(?:{clock['to']}){S}{_time('u')})?", ic),
         "time_before": re.compile(
-            rf"(?<![\w:])(?P<h>{_CLOCK})(?:{SP}?[hH](?:{SP}?(?P<m>[0-5]\d))?|:(?P<m2>[0-5]\d))(?:{S}le)?{S}$", ic),
+            rf"(?<![\w:])(?P<h>{_CLOCK})(?:{SP}?[hH](?:{SP}?(?P<m>[0-5]\d))?|:(?P<m2>[0-5]\d))(?:{S}(?:{exact(art['day'])}))?{S}$", ic),
         "month_dir": re.compile(rf"{S}(?P<dir>{dirs})(?![\w-])", ic),
         "trigger": re.compile(rf"(?:^|[^\w-])(?:{alternation(year_triggers())}){SP}{{0,3}}$", ic),
         "next_word": re.compile(rf"{S}(?P<w>[^\W\d_]{{1,20}})"),
         "day_tail": re.compile(rf"(?P<comma>,)?{S}(?P<w>[^\W\d_][\w'’-]{{0,20}})"),
         "prev_word": re.compile(r"(?P<w>[^\W\d_][\w'’.°-]{0,24}|n°|nº|\(UE\)|\(CE\))[ \u00a0\u202f]{0,3}$"),
         "past": re.compile(
-            # "a lieu", "ont lieu" are the present of "avoir lieu"
-            r"\b(?:a|ont|avons|avez|avait|avaient)(?:\s+\w+){0,2}?\s+(?!lieu\b)\w+(?:é|ée|és|ées|i|is|it|u|us|ert)\b"
-            r"|\b\w{2,20}(?:ait|aient)\b", ic),
+            rf"\b(?:{tense['past_auxiliaries']})(?:\s+\w+){{0,2}}?\s+(?!(?:{tense['not_participles']})\b)\w+(?:{tense['participle_endings']})\b"
+            rf"|\b\w{{2,20}}(?:{tense['imperfect_endings']})\b", ic),
         "future": re.compile(
-            r"\b(?:va|vont|sera|seront|devrait|devraient|pourra|pourront)\b|\b\w{2,20}(?:era|eront|ira|iront|dra|dront)\b", ic),
+            rf"\b(?:{tense['future_words']})\b|\b\w{{2,20}}(?:{tense['future_endings']})\b", ic),
         "range_gap": re.compile(
-            rf"{SP}{{0,2}}(?P<dash>[-–—]){SP}{{0,2}}|{S}(?P<conn>au|à|et){S}(?:l{APO}|la{S}|le{S})?", ic),
-        "range_open": re.compile(rf"(?:^|[^\w'’])(?P<o>du|de|d{APO}|entre)(?:{S}(?:le|la|l{APO}))?{SP}{{0,3}}$", ic),
-        "list_gap": re.compile(rf"(?:,{SP}{{0,3}}|{S}(?:et|ou){S}|,{S}(?:et|ou){S})(?:(?:le|la|les){S})?", ic),
+            rf"{SP}{{0,2}}(?P<dash>[-–—]){SP}{{0,2}}|{S}(?P<conn>{range_conn}){S}{leading(art['singular'])}?", ic),
+        "range_open": re.compile(
+            rf"(?:^|[^\w'’])(?P<o>{exact(conn['range_from'] + conn['range_between'])})(?:{S}(?:{exact(art['singular'])}))?{SP}{{0,3}}$", ic),
+        "list_gap": re.compile(
+            rf"(?:,{SP}{{0,3}}|{S}(?:{exact(conn['list'])}){S}|,{S}(?:{exact(conn['list'])}){S}){leading(art['list'])}?", ic),
         "day_governor": re.compile(
             rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'day'))}|{weekdays}),?{S}$", ic),
         "period_governor": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'period'))}){S}$", ic),

@@ -7,10 +7,11 @@ issue day. Surface pieces only; `dates.resolve` computes the days.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .. import cues
 from .atoms import Atom
-from .lexicon import date_lexicon, fold
+from .lexicon import date_lexicon, exact, fold, grammar, leading
 
 __all__ = ["relative"]
 
@@ -21,23 +22,45 @@ def relative(text: str, P) -> list[Atom]:
     return _days(text, P) + _units(text, P) + _weekdays(text, P) + _offsets(text, P)
 
 
+@cache
+def _words() -> dict[str, re.Pattern[str]]:
+    """The small words around relative days, as patterns."""
+    conn, art, lex = grammar("connectors"), grammar("articles"), date_lexicon()
+    elided = [a for a in art["singular"] if a.endswith("'")]
+    return {
+        "of_before": re.compile(rf"(?:^|\W){leading(conn['of'], ' ')}$"),
+        "at_before": re.compile(rf"(?:^|\W)(?:{exact(conn['at'])}) $"),
+        "followers": re.compile(rf"[ \u00a0]{{1,3}}(?!(?:{exact(grammar('relative_day_followers')['words'])})\b)[^\W\d_]"),
+        "emphasis": re.compile(rf"[ \u00a0]+(?:(?:{exact(lex.issue_day_emphasis)})[ \u00a0]+)?([\w'’]+)"),
+        # "l'an dernier": the elided article right before the unit, one character before it a boundary
+        "article": re.compile(rf"(?:^|[^\w'’])((?i:{exact(elided)}))$"),
+        "duration": re.compile(rf"[ \u00a0]{{1,3}}(?:{exact(conn['of'] + grammar('contractions')['de'])})[ \u00a0]"),
+    }
+
+
+@cache
+def _article_reach() -> int:
+    return 1 + max(len(a) for a in grammar("articles")["singular"] if a.endswith("'"))
+
+
 def _days(text: str, P) -> list[Atom]:
     lex = date_lexicon()
+    W = _words()
     out = []
     for m in P["relday"].finditer(text):
         word = fold(m.group("r"))
         before = text[max(0, m.start() - 12):m.start()].translate(_APOS).lower()
-        if re.search(r"(?:^|\W)(?:de |d')$", before):
+        if W["of_before"].search(before):
             continue  # "les métiers de demain", "le monde d'aujourd'hui": generic
-        if re.search(r"(?:^|\W)à $", before) and lex.relative_days[word] == 0:
+        if W["at_before"].search(before) and lex.relative_days[word] == 0:
             continue  # "à ce jour": so far, not the issue date
-        if word == "aujourd'hui" and not _today_is_issue_date(text, m.start(), m.end(), P) and not P["time"].match(text, m.end()):
+        if word in lex.issue_day_words and not _today_is_issue_date(text, m.start(), m.end(), P) and not P["time"].match(text, m.end()):
             continue
         out.append(Atom(m.start(), m.end(), "relday", {"relative": m.group("r")}))
     for m in P["relday_article"].finditer(text):
         # "le lendemain," is a day; "la veille de la crise" and "la veille technologique" are not
         rest = text[m.end():m.end() + 24]
-        if re.match(r"[ \u00a0]{1,3}(?!(?:à|au|matin|soir|midi|et)\b)[^\W\d_]", rest):
+        if W["followers"].match(rest):
             continue
         out.append(Atom(m.start("r"), m.end(), "relday", {"relative": m.group("r")}))
     return out
@@ -61,10 +84,12 @@ def _today_is_issue_date(text: str, start: int, end: int, P) -> bool:
     last = words_before[-1]
     if lex.issue_day_verb.fullmatch(last.split("'")[-1]):
         return True
-    if last in lex.issue_day_auxiliaries or words_before[-2:] == ["c'est"] or " ".join(words_before[-2:]) in lex.issue_day_auxiliaries:
-        following = re.match(r"[ \u00a0]+(?:même[ \u00a0]+)?([\w'’]+)", after)
-        # "a aujourd'hui annoncé", "C'est aujourd'hui que ..."
-        return last == "c'est" or bool(following and lex.issue_day_verb.fullmatch(fold(following.group(1))))
+    if last in lex.issue_day_cleft:
+        return True  # "C'est aujourd'hui que ..."
+    if last in lex.issue_day_auxiliaries or " ".join(words_before[-2:]) in lex.issue_day_auxiliaries:
+        following = _words()["emphasis"].match(after)
+        # "a aujourd'hui annoncé", "a aujourd'hui même annoncé"
+        return bool(following and lex.issue_day_verb.fullmatch(fold(following.group(1))))
     return False
 
 
@@ -83,9 +108,9 @@ def _units(text: str, P) -> list[Atom]:
         if "dem" in g:
             parts["dem"] = g["dem"]
         start = m.start()
-        article = re.search(r"(?:^|[^\w'’])([lL]['’])$", text[max(0, start - 3):start])
+        article = _words()["article"].search(text[max(0, start - _article_reach()):start])
         if article and fold(article.group(1) + text[start:m.end()]) in lex.article_kept:
-            start -= 2  # "l'an dernier": the article belongs to the expression
+            start -= len(article.group(1))  # "l'an dernier": the article belongs to the expression
         out.append(Atom(start, m.end(), "relunit", parts))
     return out
 
@@ -109,7 +134,7 @@ def _weekdays(text: str, P) -> list[Atom]:
 def _offsets(text: str, P) -> list[Atom]:
     out = []
     for m in P["offset"].finditer(text):
-        if re.match(r"[ \u00a0]{1,3}(?:de|d['’]|du)[ \u00a0]", text[m.end():m.end() + 5]):
+        if _words()["duration"].match(text[m.end():m.end() + 5]):
             continue  # "dans deux ans de travaux": a duration
         parts = {"sign": m.group("sign"), "count": m.group("n"), "unit": m.group("u")}
         out.append(Atom(m.start(), m.end(), "offset", parts))

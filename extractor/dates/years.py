@@ -15,13 +15,10 @@ from functools import cache
 
 from .. import cues
 from .atoms import Atom
-from .lexicon import date_lexicon, fold
+from .lexicon import date_lexicon, exact, fold, grammar
 
 __all__ = ["years"]
 
-# After these a number may still be a count ("pour 2000 entreprises"); after
-# "depuis", "exercice" or "budget" a year is a year whatever follows it.
-_WEAK_TRIGGERS = {"en", "pour", "vers", "avant", "apres", "entre", "contre", "vs"}
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"•|\n\t(]|[-–—] )[ \u00a0\u202f]*$")
 _CAPITALISED = re.compile(r"[A-ZÀ-Ý]")
 
@@ -40,7 +37,7 @@ def years(text: str, P) -> list[Atom]:
         if trigger and _names_something(text, trigger, P):
             trigger = None  # "le programme Horizon 2020": a capitalised trigger inside a sentence is a name
         if trigger or listed:
-            weak = listed or fold(trigger.group().strip(" -\u00a0'’")).rsplit(" ", 1)[-1] in _WEAK_TRIGGERS
+            weak = listed or fold(trigger.group().strip(" -\u00a0'’")).rsplit(" ", 1)[-1] in _weak_triggers()
             if weak and _counts_something(text, e, P):
                 refused_end = e
                 continue
@@ -59,8 +56,9 @@ def years(text: str, P) -> list[Atom]:
             continue
         conn = (m.group("conn") or "").lower()
         if conn:
+            words = grammar("connectors")
             opener = P["range_open"].search(text, max(0, m.start() - 12), m.start())
-            if not opener or (conn == "et") != (opener.group("o").lower() == "entre"):
+            if not opener or (conn in words["range_and"]) != (opener.group("o").lower() in words["range_between"]):
                 continue  # "en 2025 et 2026" is a list, "de 2028 à 2029" a range
         out.append(Atom(m.start(), m.end(), "year", {"year": y, "hi.year": y2}))
     for m in P["decade"].finditer(text):
@@ -92,7 +90,7 @@ def _bare_year_is_date(text: str, s: int, e: int, P, lowercase_words: _Lowercase
     quantity = cues.find_cue(text, s, "quantity")
     if quantity and not cues.find_cue(text, s, "date"):
         return False  # "au moins 2000", "environ 2010"
-    if re.match(r"[ \u00a0]{0,3}(?:à|et|-|–)[ \u00a0]{0,3}\d[\d \u00a0.,]*[ \u00a0]?(?:[%€$£]|[^\W\d_]+s\b)", text[e:e + 30]):
+    if _amount_range().match(text[e:e + 30]):
         return False  # "de 1950 à 2100 euros": a range of amounts
     if nxt and _CAPITALISED.match(nxt.group("w")) and re.search(r"(?:^|\n|,|[A-Z]{1,2}-)[ \u00a0]*$", text[max(0, s - 4):s]):
         return False  # "2000 Neuchâtel", "CH-1950 Sion": a postcode
@@ -118,6 +116,19 @@ def _bare_year_is_date(text: str, s: int, e: int, P, lowercase_words: _Lowercase
     return before is not None and _is_trigger(fold(before[0])) and not before[0].isupper()
 
 
+@cache
+def _weak_triggers() -> frozenset[str]:
+    """Triggers after which a number may still be a count ("pour 2000 entreprises")."""
+    return frozenset(fold(w) for w in grammar("weak_year_triggers")["words"])
+
+
+@cache
+def _amount_range() -> re.Pattern[str]:
+    """A range connector, then a number and a unit: the number before it is an amount."""
+    words = exact(grammar("connectors")["amount_range"])
+    return re.compile(rf"[ \u00a0]{{0,3}}(?:{words}|-|–)[ \u00a0]{{0,3}}\d[\d \u00a0.,]*[ \u00a0]?(?:[%€$£]|[^\W\d_]+s\b)")
+
+
 def _names_something(text: str, trigger: re.Match, P) -> bool:
     word = re.search(r"[^\W\d_][\w'’-]*", trigger.group())
     if word is None or not _CAPITALISED.match(word.group()) or word.group().isupper():
@@ -137,11 +148,16 @@ def _previous_word(text: str, pos: int, P) -> tuple[str, int] | None:
         if m is None:
             return None
         word = m.group("w")
-        if fold(word) in ("de", "du", "d'", "des") or fold(word).endswith("'") and len(word) <= 2:
+        if fold(word) in _name_links() or fold(word).endswith("'") and len(word) <= 2:
             pos = m.start()
             continue
         return word, m.start()
     return None
+
+
+@cache
+def _name_links() -> frozenset[str]:
+    return frozenset(fold(w) for w in grammar("connectors")["name_links"])
 
 
 def _is_trigger(key: str) -> bool:

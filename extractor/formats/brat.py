@@ -16,7 +16,7 @@ from pathlib import Path
 from ..docids import escape, printable
 from ..records import RecordError, file_stem, parse_json, read_file_bytes
 from ..textio import read_text
-from .common import (ConversionError, Document, TextLookup, check_span, decode_notes, encode_notes,
+from .common import (Document, converted, TextLookup, check_span, decode_notes, encode_notes,
                      record_from_mentions)
 
 __all__ = ["NAME", "CARRIES_TEXT", "read", "write"]
@@ -35,14 +35,7 @@ def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
             raise RecordError(f"{path}: folder holds no .ann files")
     else:
         files = [path]
-    docs, problems = [], []
-    for ann in files:
-        doc = _read_one(ann, texts, problems)
-        if doc is not None:
-            docs.append(doc)
-    if problems:
-        raise ConversionError(problems)
-    return docs
+    return converted(files, lambda ann, problems: _read_one(ann, texts, problems))
 
 
 def _read_one(ann: Path, texts: TextLookup, problems: list[str]) -> Document | None:

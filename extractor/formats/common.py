@@ -5,12 +5,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ..records import LABELS, LISTS, SCHEMA, Mention, Record, RecordError, file_stem
 
 __all__ = [
-    "FIELDS", "ConversionError", "Document", "TextLookup", "text_lookup", "record_from_mentions",
+    "FIELDS", "ConversionError", "converted", "Document", "TextLookup", "text_lookup", "record_from_mentions",
     "check_span", "misaligned", "utf16_to_codepoints", "encode_notes", "decode_notes"
 ]
 
@@ -23,6 +23,24 @@ class ConversionError(RecordError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1} more)")
+
+
+def converted(items: Iterable[Any], convert: Callable[[Any, list[str]], Any]) -> list[Any]:
+    """`convert(item, problems)` of each item, those that are not None. Every item is
+    tried, so that one ConversionError lists all the problems of the input.
+
+    >>> converted([1, -2, 3], lambda n, problems: n if n > 0 else problems.append(f"{n} < 0"))
+    Traceback (most recent call last):
+    extractor.formats.common.ConversionError: -2 < 0
+    """
+    out, problems = [], []
+    for item in items:
+        result = convert(item, problems)
+        if result is not None:
+            out.append(result)
+    if problems:
+        raise ConversionError(problems)
+    return out
 
 
 @dataclass

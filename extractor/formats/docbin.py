@@ -16,7 +16,7 @@ from typing import Any
 
 from ..docids import escape
 from ..records import RecordError, read_file_bytes
-from .common import ConversionError, Document, TextLookup, record_from_mentions
+from .common import Document, TextLookup, converted, record_from_mentions
 
 __all__ = ["NAME", "CARRIES_TEXT", "KEY", "read", "write"]
 
@@ -66,13 +66,8 @@ def write(docs: list[Document], out: Path) -> list[Path]:
 
     nlp = spacy.blank("fr")
     docbin = DocBin(store_user_data=True)
-    problems: list[str] = []
-    for d in docs:
-        doc = _doc(nlp, d, problems)
-        if doc is not None:
-            docbin.add(doc)
-    if problems:
-        raise ConversionError(problems)
+    for doc in converted(docs, lambda d, problems: _doc(nlp, d, problems)):
+        docbin.add(doc)
     out.write_bytes(docbin.to_bytes())
     return [out]
 

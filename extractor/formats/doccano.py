@@ -15,7 +15,7 @@ from typing import Any
 
 from ..docids import escape
 from ..records import RecordError, json_lines
-from .common import ConversionError, Document, TextLookup, check_span, record_from_mentions
+from .common import Document, TextLookup, converted, check_span, record_from_mentions
 
 __all__ = ["NAME", "CARRIES_TEXT", "read", "write"]
 
@@ -26,18 +26,15 @@ _SPAN_KEYS = {"start", "end", "label", "text", "token_start", "token_end"}
 
 
 def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
-    docs, problems = [], []
-    for data, where in json_lines(path):
+    def line(row: tuple[Any, str], problems: list[str]) -> Document | None:
+        data, where = row
         if isinstance(data, dict) and data.get("answer") in ("reject", "ignore"):
             notes.append(f"{where}: Prodigy answer {data['answer']!r}, skipped")
-            continue
+            return None
         lineno = where.rsplit(":", 1)[1]
-        doc = _read_line(data, escape(f"{path.stem}-{lineno}"), where, problems)
-        if doc is not None:
-            docs.append(doc)
-    if problems:
-        raise ConversionError(problems)
-    return docs
+        return _read_line(data, escape(f"{path.stem}-{lineno}"), where, problems)
+
+    return converted(json_lines(path), line)
 
 
 def _read_line(data: Any, fallback_id: str, where: str, problems: list[str]) -> Document | None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..docids import printable
 from ..records import RecordError, parse_json, read_file_bytes
-from .common import (ConversionError, Document, TextLookup, check_span, decode_notes, encode_notes,
+from .common import (Document, converted, TextLookup, check_span, decode_notes, encode_notes,
                      record_from_mentions, utf16_to_codepoints)
 
 __all__ = ["NAME", "CARRIES_TEXT", "read", "write"]
@@ -38,15 +38,12 @@ def read(path: Path, texts: TextLookup, notes: list[str]) -> list[Document]:
     tasks = parse_json(read_file_bytes(path), printable(str(path)))
     if not isinstance(tasks, list):
         raise RecordError(f"{path}: expected the list of tasks of a Label Studio JSON export")
-    docs, problems = [], []
-    for i, task in enumerate(tasks):
-        doc = _read_task(task, f"{path}: task {task.get('id', i) if isinstance(task, dict) else i}",
-                         problems, notes)
-        if doc is not None:
-            docs.append(doc)
-    if problems:
-        raise ConversionError(problems)
-    return docs
+
+    def task(item: tuple[int, Any], problems: list[str]) -> Document | None:
+        i, data = item
+        return _read_task(data, f"{path}: task {data.get('id', i) if isinstance(data, dict) else i}", problems, notes)
+
+    return converted(enumerate(tasks), task)
 
 
 def _read_task(task: Any, where: str, problems: list[str], notes: list[str]) -> Document | None:

@@ -6,7 +6,7 @@ pipeline build time with its path and line, never silently at extraction time.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from ..folding import without_accents
@@ -14,7 +14,7 @@ from ..lexicon import LexiconError, load_json, models_dir
 
 __all__ = [
     "PATTERN_KINDS", "WORD_LISTS", "AS_WRITTEN_LISTS", "GAZETTEER_FLAGS", "GAZETTEER_TYPES", "NOT_ORG_KINDS", "fold", "Words",
-    "words", "Pattern", "patterns", "GazetteerEntry", "DEFAULT_GAZETTEER", "DEFAULT_NOT_ORGS", "gazetteer",
+    "words", "Pattern", "patterns", "resolved_token", "GazetteerEntry", "DEFAULT_GAZETTEER", "DEFAULT_NOT_ORGS", "gazetteer",
     "gazetteer_files", "gazetteer_by_fold", "NotOrg", "not_orgs", "not_orgs_by_fold", "Knowledge", "knowledge"
 ]
 
@@ -72,6 +72,9 @@ def fold(text: str) -> str:
 class Words:
     lists: dict[str, frozenset[str]]  # folded entries
     as_written: dict[str, frozenset[str]]  # entries as the data writes them
+    # every list of WORD_LISTS as the data writes it (case, accents, order): what a token
+    # pattern refers to with `@name`, for an exact-case match (`SA`, not the possessive `sa`)
+    entries: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def has(self, list_name: str, text: str) -> bool:
         return fold(text) in self.lists[list_name]
@@ -86,8 +89,9 @@ def words() -> Words:
     as_written = data.get("as_written")
     if not isinstance(as_written, dict) or sorted(as_written) != sorted(AS_WRITTEN_LISTS):
         raise LexiconError(f"org/words.json: 'as_written' must hold exactly the lists {list(AS_WRITTEN_LISTS)}")
-    lists = {name: frozenset(fold(e) for e in _strings(data, name)) for name in WORD_LISTS}
-    return Words(lists, {name: frozenset(_strings(as_written, name)) for name in AS_WRITTEN_LISTS})
+    entries = {name: tuple(dict.fromkeys(_strings(data, name))) for name in WORD_LISTS}
+    lists = {name: frozenset(fold(e) for e in written) for name, written in entries.items()}
+    return Words(lists, {name: frozenset(_strings(as_written, name)) for name in AS_WRITTEN_LISTS}, entries)
 
 
 def _strings(data: dict, name: str) -> list[str]:
@@ -124,8 +128,34 @@ def patterns() -> tuple[Pattern, ...]:
         if not (isinstance(tokens, list) and tokens and all(isinstance(t, dict) for t in tokens)):
             raise LexiconError(f"{where}: pattern must be a non-empty list of token objects")
         seen.add(pid)
-        out.append(Pattern(pid, kind, tokens))
+        out.append(Pattern(pid, kind, [resolved_token(token, where) for token in tokens]))
     return tuple(out)
+
+
+def resolved_token(token: dict, where: str) -> dict:
+    """The token with its word-list references replaced by the list's words.
+
+    `{"ORTH": {"IN": "@legal_forms", "NOT_IN": ["Co"]}}` matches the words of the list
+    `legal_forms` of words.json, as written there, except `Co`; on `LOWER`, their lower
+    case. A list is then written once, where every reader finds it: a pattern cannot
+    drift from the list the name resolution strips. `NOT_IN` may only name members (an
+    exclusion of a word the list lost is a stale decision), and goes once resolved.
+    """
+    out = dict(token)
+    for attr, value in token.items():
+        if not (isinstance(value, dict) and isinstance(value.get("IN"), str)):
+            continue
+        ref = value["IN"]
+        entries = words().entries.get(ref[1:]) if ref.startswith("@") else None
+        if entries is None or attr not in ("ORTH", "TEXT", "LOWER") or set(value) - {"IN", "NOT_IN"}:
+            raise LexiconError(f"{where}: {attr}: {{IN: {ref!r}}} must name a word list of org/words.json as "
+                               f"'@name', on ORTH, TEXT or LOWER, with at most NOT_IN beside it")
+        excluded = value.get("NOT_IN", [])
+        if not isinstance(excluded, list) or any(e not in entries for e in excluded):
+            raise LexiconError(f"{where}: NOT_IN {excluded!r} must list words of {ref}")
+        kept = [e for e in entries if e not in excluded]
+        out[attr] = {"IN": list(dict.fromkeys(e.lower() for e in kept)) if attr == "LOWER" else kept}
+    return out
 
 
 @dataclass(frozen=True)

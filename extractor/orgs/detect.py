@@ -18,7 +18,7 @@ from . import names as org_names
 from .data import fold
 from ..lexicon import models_dir
 from .learned import DecisionModel, LearnedDecision
-from .rules import RuleDecision
+from .rules import RuleDecision, defined_abbreviation
 from .sources import Gazetteer, Ner, Patterns, Proposal, char_offsets
 
 __all__ = ["OrgDetector", "make_org_detector", "resolve_all"]
@@ -58,23 +58,16 @@ class OrgDetector:
             entry = self.knowledge.by_fold.get(fold(org_names.without_legal_form(text)))
             if entry is not None:
                 parts["gazetteer"] = entry.name
-        defined = _defined_acronym(doc, p)
-        if defined:
-            parts["abbreviation"] = defined
+        defined = defined_abbreviation(doc, p.start, p.end)
+        if defined is not None:
+            parts["abbreviation"] = doc[defined].text
         return Candidate("ORG", start_char, end_char, text, parts=parts, source=p.source)
-
-
-def _defined_acronym(doc: Doc, p: Proposal) -> str | None:
-    """`Agence nationale de l'habitat (Anah)`: the parenthesis defines an abbreviation."""
-    if p.end + 2 < len(doc) and doc[p.end].text == "(" and doc[p.end + 2].text == ")":
-        inner = doc[p.end + 1].text
-        if inner[:1].isupper() and len(inner) <= 8 and p.end - p.start > 1:
-            return inner
-    return None
 
 
 @Language.factory(
     "press_org",
+    assigns=["doc._.candidates", "doc.spans"],
+    requires=["doc.ents"],
     default_config={"use_ner": True, "decision": "", "gazetteer": org_data.DEFAULT_GAZETTEER, "not_orgs": org_data.DEFAULT_NOT_ORGS},
 )
 def make_org_detector(nlp: Language, name: str, use_ner: bool, decision: str, gazetteer: str, not_orgs: str) -> DetectorComponent:

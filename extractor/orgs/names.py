@@ -16,11 +16,12 @@ from ..candidates import Candidate
 from ..folding import without_accents
 from . import data as org_data
 
-__all__ = ["legal_forms", "legal_tokens", "head_words", "without_legal_form", "key", "is_acronym", "canonical_names"]
+__all__ = ["legal_forms", "legal_tokens", "head_words", "without_legal_form", "key", "is_acronym", "abbreviates", "canonical_names"]
 
 
 @cache
 def legal_forms() -> frozenset[str]:
+    """The legal forms of words.json, folded: the one list the legal token patterns read too."""
     return org_data.words().lists["legal_forms"]
 
 
@@ -38,7 +39,9 @@ def head_words() -> frozenset[str]:
 
 @cache
 def _legal_tail() -> re.Pattern[str]:
-    forms = sorted(legal_forms(), key=lambda f: (-len(f), f))
+    # folded and as written: the text keeps its accents (`Sàrl`), the match ignores case only
+    written = {form.lower() for form in org_data.words().entries["legal_forms"]}
+    forms = sorted(legal_forms() | written, key=lambda f: (-len(f), f))
     return re.compile(r"[\s,]+(" + "|".join(map(re.escape, forms)) + r")\.?$", re.I)
 
 
@@ -74,14 +77,46 @@ def _initials(text: str) -> str:
     return "".join(w[0] for w in re.findall(r"[\w]+", _fold(text)) if w not in skip)
 
 
-def is_acronym(text: str, min_letters: int = 2) -> bool:
+def is_acronym(text: str, min_letters: int = 2, mixed_case: bool = False) -> bool:
     """Written in capitals: at least `min_letters` letters, all upper case (`CNRS`, `M3V`, `X-FAB`).
+    With `mixed_case`, capitals with small letters among them (`SBTi`, `BoJ`, `InVS`): at least
+    `min_letters` capitals, the first letter one of them.
 
     >>> is_acronym("CNRS"), is_acronym("X-FAB"), is_acronym("Inria"), is_acronym("X"), is_acronym("X", min_letters=1)
     (True, True, False, False, True)
+    >>> is_acronym("SBTi"), is_acronym("SBTi", mixed_case=True), is_acronym("Inria", mixed_case=True)
+    (False, True, False)
     """
     letters = [ch for ch in text if ch.isalpha()]
+    if mixed_case:
+        return bool(letters) and letters[0].isupper() and sum(ch.isupper() for ch in letters) >= min_letters
     return len(letters) >= min_letters and all(ch.isupper() for ch in letters)
+
+
+def abbreviates(short: str, name: str) -> bool:
+    """`short`, written in parentheses right after `name`, is its abbreviation: an acronym, even
+    in mixed case (`M3V`, `SBTi`, `BoJ`; often of the name in another language: `BLS`, `KOF`),
+    or a word whose letters the name spells, the first opening a word of it (`Anah`, `Agence
+    nationale de l'habitat`; `Ucaq`, `Union des commerçants et artisans de Quimperlé`).
+
+    A capitalised word that the name does not spell is a name of its own (a company after a
+    person's name: `Karine Delattre (Opsilon)`).
+
+    >>> abbreviates("BLS", "Bureau des statistiques du travail"), abbreviates("Agur", "Agence d'urbanisme Flandre-Dunkerque")
+    (True, True)
+    >>> abbreviates("Opsilon", "Karine Delattre"), abbreviates("Tours", "Centre hospitalier régional")
+    (False, False)
+    """
+    if is_acronym(short, mixed_case=True):
+        return True
+    letters = [ch for ch in _fold(short) if ch.isalpha()]
+    words = re.findall(r"\w+", _fold(name))
+    for k, word in enumerate(words):
+        if letters and word[0] == letters[0]:
+            rest = iter(" ".join(words[k:])[1:])
+            if all(ch in rest for ch in letters[1:]):  # `in` consumes the iterator: an ordered match
+                return True
+    return False
 
 
 def canonical_names(candidates: list[Candidate]) -> list[str]:

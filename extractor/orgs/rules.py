@@ -27,7 +27,7 @@ from .spans import (
     token_texts,
 )
 
-__all__ = ["clean", "RuleDecision", "defined_acronyms", "same_names", "listed_after", "listed_before"]
+__all__ = ["clean", "RuleDecision", "defined_acronyms", "defined_abbreviation", "same_names", "listed_after", "listed_before"]
 
 
 def clean(doc: Doc, p: Proposal, words: org_data.Words, refuse: bool = True, not_orgs: dict | None = None) -> Proposal | None:
@@ -122,21 +122,35 @@ def _ner_agrees(doc: Doc, p: Proposal) -> bool:
 
 
 def defined_acronyms(doc: Doc, accepted: list[Proposal], taken: list[bool], words: org_data.Words) -> list[Proposal]:
-    """`La Mutuelle des Trois Vallées (M3V)`: the abbreviation a name defines is a mention of its own."""
+    """`La Mutuelle des Trois Vallées (M3V)`: the abbreviation a name defines is a mention of its own,
+    unless the stoplist or a common-noun definition (`ratio de liquidité (LCR)`) says it names no body."""
     out = []
     for p in accepted:
-        i = p.end + 1
-        if p.end - p.start < 2 or i + 1 >= len(doc) or doc[p.end].text != "(" or doc[i + 1].text not in {")", ","}:
-            continue
-        inner = doc[i].text
-        capitals = sum(ch.isupper() for ch in inner)
-        if taken[i] or not (inner[:1].isupper() and capitals >= 2 and len(inner) <= 10):
-            continue
-        if words.has("acronym_stoplist", inner) or is_term_acronym(doc, i, i + 1, words):
+        i = defined_abbreviation(doc, p.start, p.end)
+        if i is None or taken[i] or words.has("acronym_stoplist", doc[i].text) or is_term_acronym(doc, i, i + 1, words):
             continue
         out.append(Proposal(i, i + 1, 2, "defined-acronym"))
         taken[i] = True
     return out
+
+
+def defined_abbreviation(doc: Doc, start: int, end: int) -> int | None:
+    """The token of the abbreviation the name `doc[start:end]` defines in the parenthesis right
+    after it (`Agence d'urbanisme Flandre-Dunkerque (Agur)`, `(M3V),`), or None.
+
+    The one definition, read twice: the spreading makes the abbreviation a mention, and
+    resolution (through the candidate's `abbreviation` part) gives it the name's canonical
+    name. What counts as an abbreviation of the name is `names.abbreviates`: an acronym, or
+    a word the name spells, so that a company written after a person's name (`Karine
+    Delattre (Opsilon)`) is not one. A name of one token defines none.
+    """
+    i = end + 1
+    if end - start < 2 or i + 1 >= len(doc) or doc[end].text != "(" or doc[i + 1].text not in {")", ","}:
+        return None
+    inner = doc[i].text
+    if not (inner[:1].isupper() and len(inner) <= 10 and org_names.abbreviates(inner, doc[start:end].text)):
+        return None
+    return i
 
 
 def same_names(doc: Doc, accepted: list[Proposal], taken: list[bool]) -> list[Proposal]:
