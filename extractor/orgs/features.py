@@ -187,9 +187,8 @@ def _bare_fold(text: str) -> str:
 @lru_cache(maxsize=1 << 14)
 def _shape_features(span_texts: tuple[str, ...], text: str) -> tuple[str, ...]:
     f = []
-    letters = [ch for ch in text if ch.isalpha()]
-    if letters and all(ch.isupper() for ch in letters):
-        f.append("shape=allcaps" if len(letters) > 1 else "shape=one_letter")
+    if is_acronym(text, min_letters=1):
+        f.append("shape=allcaps" if is_acronym(text) else "shape=one_letter")
     elif all(t[:1].isupper() or not t[:1].isalpha() for t in span_texts):
         f.append("shape=title")
     elif span_texts[0][:1].islower():
