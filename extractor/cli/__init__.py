@@ -43,27 +43,28 @@ def _iso_date(value: str) -> str:
     return value
 
 
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
-    return n
+def _number(parse, ok, expected: str):
+    """An argparse type: `parse` the value and check it with `ok`, else one usage line."""
+    def check(value: str):
+        try:
+            n = parse(value)
+        except ValueError:
+            n = None
+        if n is None or not ok(n):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {value!r}")
+        return n
+
+    return check
+
+
+_positive_int = _number(int, lambda n: n >= 1, "a whole number of at least 1")
 
 
 def _seconds(value: str) -> float:
-    from ..batch.engines import MAX_TIMEOUT
+    from ..batch.engines import MAX_TIMEOUT  # not at start-up: the batch engines are imported lazily
 
-    try:
-        s = float(value)
-    except ValueError:
-        s = 0.0
-    if not 0 < s <= MAX_TIMEOUT:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
-                                         f"got {value!r}")
-    return s
+    return _number(float, lambda s: 0 < s <= MAX_TIMEOUT,
+                   f"a number of seconds above 0 and at most {MAX_TIMEOUT:g}")(value)
 
 
 def _port(value: str) -> int:
