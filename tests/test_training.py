@@ -130,3 +130,15 @@ def test_ner_reference_teaches_gold_orgs_and_rehearses_other_labels(extractor):
         assert labels.get(name) == label  # rehearsed: the model is not taught to forget them
     zorbal = [t for t in ref if t.text in ("Banque", "Zorbal")]
     assert all(t.ent_iob_ == "" for t in zorbal)  # optional gold: neither taught nor refused
+
+
+def test_the_inputs_hash_reads_the_ner_it_is_given(tmp_path):
+    """`train --out-dir` writes the NER elsewhere: the decision's hash must cover that NER,
+    so that the pair, copied into models/org, is current; another NER is another hash."""
+    import shutil
+
+    copy = tmp_path / "ner"
+    shutil.copytree(models_dir() / "org" / "ner", copy)
+    assert inputs_hash(ner=copy) == inputs_hash()
+    (copy / "cfg").write_bytes((copy / "cfg").read_bytes() + b" ")
+    assert inputs_hash(ner=copy) != inputs_hash()

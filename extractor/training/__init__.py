@@ -23,17 +23,22 @@ _FEATURE_CODE = (
 )
 
 
-def inputs_hash(config_path: Path | None = None) -> str:
+def inputs_hash(config_path: Path | None = None, ner: str | Path | None = None) -> str:
     """What the candidates and their features are computed from, besides the corpus:
-    the code that computes them, the ORG language data, the fine-tuned NER and the
+    the code that computes them, the ORG language data, the fine-tuned NER (`ner`, a
+    weights folder, when it is not yet in models/org/ner: `train --out-dir`) and the
     pipeline's settings for `ner` and `press_org` (but for the `decision` setting,
     which names the model this hash is written into)."""
     from spacy.util import load_config
 
     package = Path(__file__).resolve().parents[1]
     org = models_dir() / "org"
+    ner_dir = Path(ner) if ner else org / "ner"
+    data = [p for p in org.rglob("*") if p.is_file() and p.name != "decision.json" and (org / "ner") not in p.parents]
+    data += [p for p in ner_dir.rglob("*") if p.is_file()]
+    # Sorted by their place under org/, so that the same files give the same hash wherever the NER was written.
     files = [package / rel for rel in _FEATURE_CODE]
-    files += sorted(p for p in org.rglob("*") if p.is_file() and p.name != "decision.json")
+    files += sorted(data, key=lambda p: ("ner" / p.relative_to(ner_dir)) if ner_dir in p.parents else p.relative_to(org))
     h = hashlib.sha256()
     for path in files:
         h.update(path.relative_to(path.parents[1]).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -110,7 +115,7 @@ def train_decision(train, dev_docs, ner_weights: str | None, out: Path, seed: in
     meta = {
         "seed": seed,
         "corpus_sha256": corpus_hash(train_docs + dev_docs),
-        "inputs_sha256": inputs_hash(config_path),
+        "inputs_sha256": inputs_hash(config_path, ner_weights),
         "train_documents": len(train_docs),
         "dev_documents": len(dev_docs),
         "examples": sum(len(d.spans) for d in train_data),
