@@ -68,6 +68,10 @@ def test_schema_is_json():
     (["extract", SEED_TXT, "-o", "no/such/dir/out.jsonl"], "does not exist"),
     (["extract", SEED_TXT, "-o", SEED_TXT], "output file is also an input"),
     (["evaluate", "--gold", "nowhere", "--pred", SEED_TXT], "nowhere: no such file or folder"),
+    # argparse's own errors: no usage block before them
+    (["batch", SEED_TXT, "-o", "out.jsonl", "--timeout", "700000"], "extractor batch: error: argument --timeout"),
+    (["extract"], "extractor extract: error: the following arguments are required: PATH"),
+    (["no-such-command"], "extractor: error: argument COMMAND: invalid choice"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(args, message):
     proc = run(*args)

@@ -73,8 +73,16 @@ def _port(value: str) -> int:
     return int(value)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse prints its whole usage block before a bad option's message; a batch
+    script's log wants the one line that says what is wrong (subcommands inherit this)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="extractor", description="Facts from French press releases.")
+    parser = _Parser(prog="extractor", description="Facts from French press releases.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     from ..batch.jobs import DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT
