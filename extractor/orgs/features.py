@@ -138,11 +138,9 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
             f.append("article_name_in_doc")
     elif key in facts.article_names:
         f.append("without_article_of_article_name")
-    # a few interactions a linear model cannot build itself
+    # an interaction a linear model cannot build itself
     if only:
         f += [f"chunk_only&{x}" for x in f if x.startswith(("len=", "occ=", "shape=", "p1=", "w0="))]
-    if "src=ner:ORG" in f:
-        f += [f"nerorg&{x}" for x in f if x.startswith(("len=", "shape=", "sent_initial", "line_upper"))]
     return f
 
 
