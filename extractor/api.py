@@ -24,6 +24,18 @@ class Extractor:
         from . import pipeline
 
         self.nlp, self.settings = pipeline.load(config_path, dict(overrides or {}))
+        self.data = pipeline.data_folders(self.nlp)
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> "Extractor":
+        """The Extractor of a pipeline saved with `extractor.nlp.to_disk(path)`: its components
+        and the resolution of their mentions read the rules saved with it."""
+        from . import pipeline
+
+        self = cls.__new__(cls)
+        self.nlp, self.settings = pipeline.load_saved(path)
+        self.data = pipeline.data_folders(self.nlp)
+        return self
 
     def extract(self, text: str, doc_id: str | None = None, document_date: str | date | None = None) -> Record:
         """The record of one text; raises what stopped it (unlike `pipe`)."""
@@ -84,7 +96,7 @@ class Extractor:
                 try:
                     record = record_from_doc(doc, meta["doc_id"], meta["document_date"],
                                              given_source=meta["document_date_source"], hints=meta["date_hints"],
-                                             overlaps=self.settings.overlaps)
+                                             overlaps=self.settings.overlaps, data=self.data)
                 except Exception as exc:  # this text's failure, reported in its record; the others go on
                     yield exc, meta
                     continue
@@ -221,18 +233,23 @@ def _as_date(value: str | date | None) -> date | None:
 
 def record_from_doc(doc, doc_id: str | None = None, document_date: date | None = None, *,
                     given_source: str = "given", hints: Iterable[tuple[str, date]] = (),
-                    overlaps: str) -> Record:
+                    overlaps: str, data: Mapping[str, str | Path] | None = None) -> Record:
+    """`data`: the data folder of each kind, by label (`pipeline.data_folders`), that its
+    resolution reads; a kind not in it reads the folder bound now (by default the models folder)."""
     from . import context
     from .components import all_candidates, doc_text
     from .kinds import KINDS
+    from .lexicon import reading
 
+    data = data or {}
     candidates = all_candidates(doc)
-    ctx = context.build(doc_text(doc), candidates, document_date, given_source, hints)
+    ctx = context.build(doc_text(doc), candidates, document_date, given_source, hints, data=data)
     mentions: list[Mention] = []
     for kind in sorted(KINDS.values(), key=lambda k: k.priority):
         of_label = [c for c in candidates if c.label == kind.label]
         if of_label:
-            mentions.extend(kind.resolve(of_label, ctx))
+            with reading(data.get(kind.label)):
+                mentions.extend(kind.resolve(of_label, ctx))
     mentions = without_overlaps(mentions, overlaps)
     ddate = ctx.document_date.isoformat() if ctx.document_date else None
     return Record(doc_id, ddate, mentions, {"document_date_source": ctx.document_date_source})

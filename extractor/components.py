@@ -4,18 +4,27 @@ A detector is a function `Doc -> list[Candidate]`. The component stores the
 candidates (exact character offsets) in `doc._.candidates[key]` and the same
 spans, widened to token boundaries, in `doc.spans[key]` for spaCy tooling
 (displaCy, span scorers).
+
+Each component reads its language data from a folder of its own: its `data` setting
+(relative to the models folder, or absolute), or the folder `from_disk` loaded it from.
+It binds that folder for the loaders while it builds its detector and while it runs
+(`lexicon.reading`), and `to_disk` copies the files it reads (`files`, relative to
+that folder) so that a saved pipeline carries its rules.
 """
 from __future__ import annotations
 
 import bisect
+import shutil
+from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from spacy.tokens import Doc
 
 from .candidates import Candidate
+from .lexicon import LexiconError, data_path, reading
 
 __all__ = [
-    "Detector", "T", "DetectorComponent", "text_detector", "first_fit", "per_doc", "doc_text",
+    "Detector", "T", "DEFAULT_DATA", "DetectorComponent", "text_detector", "first_fit", "per_doc", "doc_text",
     "remember_text", "all_candidates"
 ]
 
@@ -26,13 +35,67 @@ if not Doc.has_extension("candidates"):
     Doc.set_extension("candidates", default=None)
 
 
+# The `data` setting of every component of the package: the models folder itself.
+DEFAULT_DATA = "."
+
+
 class DetectorComponent:
-    def __init__(self, key: str, detect: Detector):
+    """`build()`, called with the component's data folder bound, reads and checks the data
+    and returns the detector; `files`: the files and folders it reads, relative to that folder."""
+
+    def __init__(self, key: str, build: Callable[[], Detector], data: str = DEFAULT_DATA,
+                 files: Iterable[str] = ()):
         self.key = key
-        self.detect = detect
+        self.data = data
+        self.files = tuple(files)
+        self._build = build
+        self._folder: Path | None = None
+        self._detect: Detector | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The folder the component reads: resolved on first use, so that a pipeline saved
+        with `to_disk` loads on a machine without the models folder (`from_disk` sets it)."""
+        if self._folder is None:
+            self._folder = data_path(self.data).resolve()
+        return self._folder
+
+    @property
+    def detect(self) -> Detector:
+        if self._detect is None:
+            self.load()
+        return self._detect
+
+    def load(self) -> "DetectorComponent":
+        """Read and check the data now, so that a broken file stops the pipeline build, not a document."""
+        with reading(self.folder):
+            self._detect = self._build()
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Copy the data files the component reads under `path`, keeping their layout."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for relpath in self.files:
+            source, target = self.folder / relpath, path / relpath
+            if Path(relpath).is_absolute():
+                continue  # named by its absolute path in the config: read there, not carried
+            if source.is_dir():
+                shutil.copytree(source, target, dirs_exist_ok=True)
+            elif source.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+            else:
+                raise LexiconError(f"{source}: no such data file for {self.key} to save")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "DetectorComponent":
+        """Read the data from `path` (as `to_disk` wrote it) from now on."""
+        self._folder = Path(path).resolve()
+        return self.load()
 
     def __call__(self, doc: Doc) -> Doc:
-        found = sorted(self.detect(doc), key=lambda c: (c.start, c.end))
+        with reading(self.folder):
+            found = sorted(self.detect(doc), key=lambda c: (c.start, c.end))
         if doc._.candidates is None:
             doc._.candidates = {}
         doc._.candidates[self.key] = found
@@ -45,9 +108,15 @@ class DetectorComponent:
         return doc
 
 
-def text_detector(key: str, detect_text: Callable[[str], Iterable[Candidate]]) -> DetectorComponent:
-    """The component for a detector that reads nothing but the text."""
-    return DetectorComponent(key, lambda doc: detect_text(doc_text(doc)))
+def text_detector(key: str, detect_text: Callable[[str], Iterable[Candidate]], data: str = DEFAULT_DATA,
+                  files: Iterable[str] = (), check: Callable[[], object] | None = None) -> DetectorComponent:
+    """The component for a detector that reads nothing but the text; `check()` loads its data."""
+    def build() -> Detector:
+        if check is not None:
+            check()
+        return lambda doc: detect_text(doc_text(doc))
+
+    return DetectorComponent(key, build, data, files)
 
 
 def first_fit(ranked: Iterable[T]) -> list[T]:

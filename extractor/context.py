@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Iterable
 
 from .candidates import Candidate, DocContext
 from .dates.context import document_date_evidence, infer_date_order
-from .lexicon import string_table
+from .lexicon import per_folder, reading, string_table
 
 __all__ = ["DATE_EVIDENCE", "build", "choose_document_date", "load", "detect_country"]
 
@@ -23,16 +24,24 @@ DATE_EVIDENCE = ("dateline", "line_start", "metadata", "header", "first_date", "
 
 
 def build(text: str, candidates: list[Candidate], document_date: date | None,
-          given_source: str = "given", hints: Iterable[tuple[str, date]] = ()) -> DocContext:
-    """`hints`: (source, date) the file states about itself, sources from DATE_EVIDENCE."""
+          given_source: str = "given", hints: Iterable[tuple[str, date]] = (),
+          data: Mapping[str, str | Path] | None = None) -> DocContext:
+    """`hints`: (source, date) the file states about itself, sources from DATE_EVIDENCE.
+    `data`: the data folders by label: the dates' words are the DATE kind's, the country's
+    the MONEY kind's (it decides what a bare `$` means); absent, the folder bound now."""
+    data = data or {}
     date_candidates = [c for c in candidates if c.label == "DATE"]
-    if document_date is not None:
-        source = given_source
-    else:
-        found, rule = document_date_evidence(text, date_candidates)
-        document_date, source = choose_document_date([(rule, found)] if found else [], hints)
-    return DocContext(document_date=document_date, country=detect_country(text),
-                      date_order=infer_date_order(date_candidates), document_date_source=source)
+    with reading(data.get("DATE")):
+        if document_date is not None:
+            source = given_source
+        else:
+            found, rule = document_date_evidence(text, date_candidates)
+            document_date, source = choose_document_date([(rule, found)] if found else [], hints)
+        date_order = infer_date_order(date_candidates)
+    with reading(data.get("MONEY")):
+        country = detect_country(text)
+    return DocContext(document_date=document_date, country=country, date_order=date_order,
+                      document_date_source=source)
 
 
 def choose_document_date(*evidence: Iterable[tuple[str, date]]) -> tuple[date | None, str | None]:
@@ -60,7 +69,7 @@ _HEAD_CHARS = 400
 _MIN_SCORE = 2
 
 
-@cache
+@per_folder
 def _country_patterns() -> dict[str, re.Pattern[str]]:
     table = string_table("lexicon/countries.json", "countries")
     return {
@@ -70,7 +79,7 @@ def _country_patterns() -> dict[str, re.Pattern[str]]:
 
 
 def load() -> None:
-    """Read and check the document-context data now (at pipeline build) rather than on first use."""
+    """Read and check the country words now (at the build of press_money, whose resolution reads them)."""
     _country_patterns()
 
 

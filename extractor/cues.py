@@ -6,10 +6,9 @@ never part of the span); resolution calls `qualifier` to turn it into a value.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from .folding import PLAIN
-from .lexicon import string_table
+from .lexicon import string_table, per_folder
 
 __all__ = ["KINDS", "load", "find_cue", "qualifier", "window"]
 
@@ -22,7 +21,7 @@ _FILE = "lexicon/cues.json"
 _ALLOWANCE = 17
 
 
-@cache
+@per_folder
 def _elisions() -> dict[str, tuple[str, ...]]:
     """Each word a cue may end with, and its elided forms (`de` -> `d'`)."""
     return {word: tuple(forms) for word, forms in string_table(_FILE, "elisions").items()}
@@ -41,14 +40,14 @@ def _forms(cue: str) -> list[str]:
     return forms
 
 
-@cache
+@per_folder
 def window() -> int:
     """How many characters before a span `find_cue` reads: the longest cue of any kind,
     so that a longer cue added to the data is still seen whole, plus the allowance."""
     return max(len(form) for kind in KINDS for form in _tables(kind)[1]) + _ALLOWANCE
 
 
-@cache
+@per_folder
 def _tables(kind: str) -> tuple[re.Pattern[str], dict[str, str]]:
     table = string_table(_FILE, kind)
     to_qualifier: dict[str, str] = {}

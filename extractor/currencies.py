@@ -15,7 +15,7 @@ from typing import Mapping
 from babel.numbers import list_currencies
 
 from .folding import PLAIN
-from .lexicon import LexiconError, load_json
+from .lexicon import LexiconError, load_json, per_folder
 
 __all__ = ["Unit", "Table", "fold", "read_unit", "table", "lookup", "resolve", "named_in", "pattern_pieces"]
 
@@ -95,7 +95,7 @@ def read_unit(row: dict) -> Unit:
                 tuple(endings), frozenset(e.lower() for e in exceptions))
 
 
-@cache
+@per_folder
 def table() -> Table:
     rows = load_json(_FILE).get("units")
     if not isinstance(rows, list):

@@ -1,20 +1,31 @@
-"""Language data under models/: located once, loaded once, validated on load.
+"""Language data under models/: located once, loaded once per folder, validated on load.
 
 In a source checkout (and an editable install) the data is the repository's
 `models/` folder; a wheel carries the same folder as `extractor/models`; the
 environment variable `EXTRACTOR_MODELS` names another one.
+
+Each pipeline component reads its data from a folder of its own (its `data` setting,
+or where `from_disk` put it): while it runs, `reading(folder)` binds that folder for
+the loaders, and every loader decorated `@per_folder` keeps one cache per folder, so
+two pipelines in one process never see each other's data. Outside any binding the
+loaders read `models_dir()`.
 """
 from __future__ import annotations
 
 import json
 import os
-from functools import cache
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache, lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator, TypeVar
 
 from .errors import ExtractorError
 
-__all__ = ["unread_keys", "LexiconError", "MODELS_ENV", "models_dir", "load_json", "string_table"]
+__all__ = [
+    "unread_keys", "LexiconError", "MODELS_ENV", "models_dir", "data_path", "data_dir", "reading", "per_folder",
+    "load_json", "string_table",
+]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -40,10 +51,67 @@ def models_dir() -> Path:
     raise LexiconError(f"no models/ folder with pipeline.cfg next to {_HERE}")
 
 
+def data_path(spec: str | Path) -> Path:
+    """A file or folder named in a pipeline config: relative to the models folder, or absolute."""
+    return models_dir() / spec
+
+
+# The data folder bound now (a resolved path as a string: the caches' key); None: models_dir().
+_BOUND: ContextVar[str | None] = ContextVar("extractor_data_folder", default=None)
+
+
 @cache
+def _default_folder() -> str:
+    return str(models_dir().resolve())
+
+
+def data_dir() -> Path:
+    """The folder the loaders read now."""
+    return Path(_BOUND.get() or _default_folder())
+
+
+@contextmanager
+def reading(folder: str | Path | None) -> Iterator[None]:
+    """Bind `folder` for the loaders called inside the block (this thread or task only);
+    None keeps the folder bound now."""
+    if folder is None:
+        key = _BOUND.get()
+    else:  # an absolute path as given (components pass resolved ones): no file-system call per document
+        key = os.fspath(folder) if os.path.isabs(folder) else str(Path(folder).resolve())
+    token = _BOUND.set(key)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def per_folder(fn: F | None = None, *, maxsize: int | None = None) -> F:
+    """`functools.cache` (or `lru_cache(maxsize)`) kept apart for each data folder: a loader,
+    or a function of its arguments and of the data, caches what it read from the folder
+    bound when it is called. `cache_clear()` forgets every folder."""
+    if fn is None:
+        return lambda f: per_folder(f, maxsize=maxsize)  # type: ignore[return-value]
+    by_folder: dict[str, Callable[..., Any]] = {}
+
+    @wraps(fn)
+    def cached(*args, **kwargs):
+        folder = _BOUND.get() or _default_folder()
+        memo = by_folder.get(folder)
+        if memo is None:
+            memo = by_folder.setdefault(folder, lru_cache(maxsize)(fn))
+        return memo(*args, **kwargs)
+
+    cached.cache_clear = by_folder.clear  # type: ignore[attr-defined]
+    return cached  # type: ignore[return-value]
+
+
+@per_folder
 def load_json(relpath: str) -> Any:
-    """Parse a JSON data file under models/ (cached: every caller shares one copy)."""
-    path = models_dir() / relpath
+    """Parse a JSON data file of the bound folder (cached: every caller shares one copy)."""
+    path = data_dir() / relpath
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:

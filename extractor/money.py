@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import cache
 
 from spacy.language import Language
 
 from . import cues, currencies, numbers
 from .candidates import Candidate, DocContext
-from .components import DetectorComponent, text_detector
+from .components import DEFAULT_DATA, DetectorComponent, text_detector
 from .numbers import SP
 from .records import Mention
+from .lexicon import per_folder
 
 __all__ = [
     "LABEL", "pattern", "subunit_pattern", "detect_text", "make_money_detector", "amount", "resolve_all"
@@ -27,7 +27,7 @@ __all__ = [
 LABEL = "MONEY"
 
 
-@cache
+@per_folder
 def pattern() -> re.Pattern[str]:
     """The money pattern, built once from the currency and scale data files."""
     cur = currencies.pattern_pieces()
@@ -73,7 +73,7 @@ def pattern() -> re.Pattern[str]:
     return numbers.quantity_regex(rf"{number_first}|{currency_first}")
 
 
-@cache
+@per_folder
 def subunit_pattern() -> re.Pattern[str]:
     """What may follow an amount in units and belong to it: `et 40 centimes`, `50 centimes`,
     or the two digits of the old `12 € 50` notation (cents written after the currency)."""
@@ -189,11 +189,21 @@ def detect_text(text: str) -> list[Candidate]:
     return found
 
 
-@Language.factory("press_money", assigns=["doc._.candidates", "doc.spans"])
-def make_money_detector(nlp: Language, name: str) -> DetectorComponent:
-    # Compiled now, so that a broken data file stops the pipeline build, not a document.
-    pattern(), subunit_pattern(), cues.load("quantity"), numbers.load_quantity_words()
-    return text_detector("money", detect_text)
+# The data press_money reads, detection and resolution, relative to its data folder.
+FILES = ("lexicon/currencies.json", "lexicon/scales.json", "lexicon/number_words.json", "lexicon/quantities.json",
+         "lexicon/cues.json", "lexicon/countries.json")
+
+
+def _compile() -> None:
+    from . import context
+
+    pattern(), subunit_pattern(), cues.load("quantity"), numbers.load_quantity_words(), context.load()
+
+
+@Language.factory("press_money", assigns=["doc._.candidates", "doc.spans"], default_config={"data": DEFAULT_DATA})
+def make_money_detector(nlp: Language, name: str, data: str) -> DetectorComponent:
+    """`data`: the folder of the language data, relative to the models folder or absolute."""
+    return text_detector("money", detect_text, data, FILES, check=_compile)
 
 
 # --- resolution ----------------------------------------------------------------

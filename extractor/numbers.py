@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import TYPE_CHECKING
 
 from text_to_num import text2num
 
 from .errors import ExtractorError
 from .folding import PLAIN, SP, alternation
-from .lexicon import LexiconError, load_json, string_table
+from .lexicon import LexiconError, load_json, string_table, per_folder
 
 __all__ = [
     "SPACES", "MINUS_SIGNS", "SIGNS", "NumberError", "parse_digits", "is_whole", "parse_words", "value",
@@ -155,7 +154,7 @@ class Scales:
 _SCALE_KINDS = ("words", "abbreviations", "after_currency")
 
 
-@cache
+@per_folder
 def scales() -> Scales:
     """Scale words from models/lexicon/scales.json, checked on load."""
     rows = load_json("lexicon/scales.json").get("scales")
@@ -209,7 +208,7 @@ class Vocabulary:
     halves: tuple[str, ...]
 
 
-@cache
+@per_folder
 def _vocabulary() -> Vocabulary:
     table = string_table("lexicon/number_words.json")
     for word in table["words"]:
@@ -231,7 +230,7 @@ _QUANTITY_TABLES = {"ranges": ("between", "and", "to"), "currency_of": ("words",
                     "lone_articles": ("words",), "sign_after": ("after_space", "anywhere")}
 
 
-@cache
+@per_folder
 def quantity_words(table: str) -> dict[str, tuple[str, ...]]:
     """One table of quantities.json, checked to hold exactly the keys the code reads."""
     found, expected = string_table(_QUANTITIES, table), _QUANTITY_TABLES[table]
@@ -280,7 +279,7 @@ DIGITS = rf"(?:{_GROUPED}|{_PLAIN})(?![\d])"
 # French typography does), after `:` `(` `=` or a word of quantities.json `sign_after`
 # (`ressort à – 412`), or at the very start of the text (a lone expression). U+2212 is
 # always a minus.
-@cache
+@per_folder
 def sign_pattern() -> str:
     words = quantity_words("sign_after")
     after_words = "".join(rf"|(?<=\s{re.escape(w)} )" for w in words["after_space"])

@@ -10,14 +10,13 @@ percent sign or word, so nothing here can match them; nor can a percent-escape
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from spacy.language import Language
 
 from . import cues, numbers
 from .candidates import Candidate, DocContext
-from .components import DetectorComponent, text_detector
-from .lexicon import LexiconError, string_table
+from .components import DEFAULT_DATA, DetectorComponent, text_detector
+from .lexicon import LexiconError, string_table, per_folder
 from .numbers import SP
 from .records import Mention
 
@@ -47,7 +46,7 @@ def unit_source(table: dict[str, list[str]]) -> str:
     )
 
 
-@cache
+@per_folder
 def pattern() -> re.Pattern[str]:
     num = numbers.START + numbers.DIGITS
     paren = rf"(?<![\w.,])\({numbers.DIGITS}\)"
@@ -102,11 +101,19 @@ def detect_text(text: str) -> list[Candidate]:
     return found
 
 
-@Language.factory("press_percent", assigns=["doc._.candidates", "doc.spans"])
-def make_percent_detector(nlp: Language, name: str) -> DetectorComponent:
-    # Compiled now, so that a broken data file stops the pipeline build, not a document.
+# The data press_percent reads, detection and resolution, relative to its data folder.
+FILES = ("lexicon/percent.json", "lexicon/scales.json", "lexicon/number_words.json", "lexicon/quantities.json",
+         "lexicon/cues.json")
+
+
+def _compile() -> None:
     pattern(), cues.load("quantity"), numbers.load_quantity_words()
-    return text_detector("percent", detect_text)
+
+
+@Language.factory("press_percent", assigns=["doc._.candidates", "doc.spans"], default_config={"data": DEFAULT_DATA})
+def make_percent_detector(nlp: Language, name: str, data: str) -> DetectorComponent:
+    """`data`: the folder of the language data, relative to the models folder or absolute."""
+    return text_detector("percent", detect_text, data, FILES, check=_compile)
 
 
 def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:

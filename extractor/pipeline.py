@@ -16,12 +16,13 @@ import spacy
 from spacy.language import Language
 from spacy.util import load_config, registry
 
+from .components import DetectorComponent
 from .errors import ExtractorError
 from .kinds import KINDS
 from .lexicon import models_dir
 from . import tokenizer  # noqa: F401  (registers the guarded tokenizer)
 
-__all__ = ["PipelineError", "Settings", "OVERLAP_POLICIES", "build", "load"]
+__all__ = ["PipelineError", "Settings", "OVERLAP_POLICIES", "build", "load", "load_saved", "data_folders"]
 
 # How `api.without_overlaps` ranks two mentions of different kinds over the same text.
 OVERLAP_POLICIES = ("priority", "longest")
@@ -67,6 +68,8 @@ def load(config_path: str | Path | None = None, overrides: dict | None = None) -
     nlp = spacy.load(source, exclude=_excluded(source, sourced))
     if "tokenizer" in config["nlp"]:
         nlp.tokenizer = _tokenizer(config["nlp"]["tokenizer"], nlp, path)
+        # What `nlp.to_disk` writes, so that `spacy.load` puts the guard back.
+        nlp.config["nlp"]["tokenizer"] = dict(config["nlp"]["tokenizer"])
     # Importing a kind's factory registers it, so the pipeline builds from a source
     # checkout too, where the `spacy_factories` entry points may not be installed.
     for kind in KINDS.values():
@@ -81,10 +84,31 @@ def load(config_path: str | Path | None = None, overrides: dict | None = None) -
         nlp.add_pipe(factory, name=name, config=block)
     if nlp.pipe_names != names:
         raise PipelineError(f"{path}: built {nlp.pipe_names}, config asks for {names}")
-    from . import context
-
-    context.load()  # resolution runs after the components, on data checked here
+    for name in names:
+        component = nlp.get_pipe(name)
+        if isinstance(component, DetectorComponent):
+            component.load()  # its data read and checked now: a broken file stops the build
+    nlp.config["extractor"] = dict(config["extractor"])  # saved by `nlp.to_disk` with the rest
     return nlp, settings
+
+
+def load_saved(path: str | Path) -> tuple[Language, Settings]:
+    """A pipeline written by `nlp.to_disk(path)`, and its settings: each component reads the
+    data saved beside its weights, not the models folder."""
+    for kind in KINDS.values():
+        kind.register_factory()
+    try:
+        nlp = spacy.load(path)
+    except OSError as exc:
+        raise PipelineError(f"{path}: not a saved pipeline: {exc}") from exc
+    return nlp, _settings(nlp.config, Path(path) / "config.cfg")
+
+
+def data_folders(nlp: Language) -> dict[str, Path]:
+    """The data folder of each kind's component, by label: resolution reads what detection read."""
+    by_factory = {nlp.get_pipe_meta(name).factory: nlp.get_pipe(name) for name in nlp.pipe_names}
+    return {kind.label: by_factory[kind.component].folder for kind in KINDS.values()
+            if isinstance(by_factory.get(kind.component), DetectorComponent)}
 
 
 def _tokenizer(block, nlp: Language, path: Path):

@@ -24,7 +24,12 @@ def guarded_tokenizer(max_run: int) -> Callable[[Language], "GuardedTokenizer"]:
     """`[nlp.tokenizer]` in models/pipeline.cfg: the language's own tokenizer behind the guard
     (`max_run` is set there, once)."""
     def create(nlp: Language) -> GuardedTokenizer:
-        return GuardedTokenizer(nlp.tokenizer, max_run)
+        # `spacy.load` of a saved pipeline builds the tokenizer before there is one to wrap:
+        # the language's own, whose rules `from_disk` then reads from the saved copy.
+        inner = getattr(nlp, "tokenizer", None)
+        if inner is None:
+            inner = registry.resolve({"t": {"@tokenizers": "spacy.Tokenizer.v1"}})["t"](nlp)
+        return GuardedTokenizer(inner, max_run)
 
     return create
 
@@ -44,6 +49,21 @@ class GuardedTokenizer:
             return remember_text(self.tokenizer(text), text)
         docs = [self.tokenizer(piece) for piece in self.pieces(text)]
         return remember_text(Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"]), text)
+
+    # Saved and loaded with the pipeline (`nlp.to_disk`, `spacy.load`): the wrapped tokenizer's rules.
+    def to_disk(self, path, **kwargs) -> None:
+        self.tokenizer.to_disk(path, **kwargs)
+
+    def from_disk(self, path, **kwargs) -> "GuardedTokenizer":
+        self.tokenizer.from_disk(path, **kwargs)
+        return self
+
+    def to_bytes(self, **kwargs) -> bytes:
+        return self.tokenizer.to_bytes(**kwargs)
+
+    def from_bytes(self, data: bytes, **kwargs) -> "GuardedTokenizer":
+        self.tokenizer.from_bytes(data, **kwargs)
+        return self
 
     def pieces(self, text: str) -> list[str]:
         """Consecutive pieces of `text`, no whitespace-free run in any longer than max_run.

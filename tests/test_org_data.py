@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from extractor.lexicon import LexiconError, models_dir
+from extractor.lexicon import LexiconError, models_dir, reading
 from extractor.orgs import data as org_data
 
 # The files written for the companies-and-finance half of the knowledge (issue #13).
@@ -33,15 +33,14 @@ def _reload():
 
 
 @pytest.fixture
-def models_copy(tmp_path, monkeypatch):
+def models_copy(tmp_path):
     """A private copy of models/org's gazetteer and lexicon, loaded in place of the real one."""
     root = tmp_path / "models"
     for sub in ("gazetteer", "not_orgs"):
         shutil.copytree(models_dir() / "org" / sub, root / "org" / sub)
-    monkeypatch.setattr(org_data, "models_dir", lambda: root)
     _reload()
-    yield root
-    monkeypatch.undo()
+    with reading(root):  # the loaders read the copy while the test runs
+        yield root
     _reload()
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from .lexicon import date_lexicon, exact, fold, grammar
+from ..lexicon import per_folder
 
 __all__ = [
     "Atom", "numeric", "day_may_stop", "words", "days", "periods", "first_months", "seasons", "holidays"
@@ -164,7 +164,7 @@ def periods(text: str, P) -> list[Atom]:
     return out
 
 
-@cache
+@per_folder
 def _indefinite() -> tuple[int, re.Pattern[str]]:
     """How far back to look, and an indefinite article ending right before a period."""
     words = grammar("articles")["indefinite"]
@@ -183,7 +183,7 @@ def first_months(text: str, P) -> list[Atom]:
     return out
 
 
-@cache
+@per_folder
 def _season_articles() -> tuple[int, re.Pattern[str]]:
     """How far back to look, and the pattern of an article ending right before a season."""
     forms = [w if w.endswith("'") else w + " " for w in date_lexicon().season_articles]

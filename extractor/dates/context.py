@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
 
 from ..candidates import Candidate
 from .lexicon import date_lexicon, exact, fold, grammar
 from .timeline import full_year
+from ..lexicon import per_folder
 
 __all__ = ["infer_date_order", "infer_document_date", "document_date_evidence"]
 
 _TOP = 600  # the dateline and header live in the first lines of a release
 
 
-@cache
+@per_folder
 def _datelines() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A date after a dateline's place (`Paris, le`) and one at the start of a line."""
     article = rf"(?:(?:{exact(grammar('articles')['day'])})[ \u00a0]{{1,3}})?"

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cache
 
 from spacy.language import Language
 
 from .. import cues
 from ..candidates import Candidate
-from ..components import DetectorComponent, first_fit, text_detector
+from ..components import DEFAULT_DATA, DetectorComponent, first_fit, text_detector
 from .atoms import Atom, day_may_stop, days, first_months, holidays, numeric, periods, seasons, words
 from .context import infer_date_order, infer_document_date
 from .lexicon import exact, grammar, leading
@@ -26,6 +25,7 @@ from .patterns import patterns
 from .relative import relative
 from .resolve import resolve_all
 from .years import years
+from ..lexicon import per_folder
 
 __all__ = ["detect_text", "make_date_detector", "resolve_all", "infer_document_date", "infer_date_order"]
 
@@ -54,11 +54,18 @@ def detect_text(text: str) -> list[Candidate]:
     return out
 
 
-@Language.factory("press_date", assigns=["doc._.candidates", "doc.spans"])
-def make_date_detector(nlp: Language, name: str) -> DetectorComponent:
-    # Compiled now, so that a broken data file stops the pipeline build, not a document.
+# The data press_date reads, detection, resolution and the document date, relative to its data folder.
+FILES = ("lexicon/dates.json", "lexicon/dates_en.json", "lexicon/holidays.json", "lexicon/cues.json")
+
+
+def _compile() -> None:
     patterns(), cues.load("date"), cues.load("quantity")
-    return text_detector("date", detect_text)
+
+
+@Language.factory("press_date", assigns=["doc._.candidates", "doc.spans"], default_config={"data": DEFAULT_DATA})
+def make_date_detector(nlp: Language, name: str, data: str) -> DetectorComponent:
+    """`data`: the folder of the language data, relative to the models folder or absolute."""
+    return text_detector("date", detect_text, data, FILES, check=_compile)
 
 
 # ---------------------------------------------------------------- choosing atoms
@@ -82,7 +89,7 @@ def _plausible_days(text: str, atoms: list[Atom], P) -> list[Atom]:
     return out
 
 
-@cache
+@per_folder
 def _reach() -> dict[str, int]:
     """How far range words are looked for, from the longest of them in the data.
 
@@ -97,7 +104,7 @@ def _reach() -> dict[str, int]:
             "opener": 1 + longest(conn["range_from"] + conn["range_between"]) + 3 + article + 3}
 
 
-@cache
+@per_folder
 def _connector_before() -> re.Pattern[str]:
     """A dash, a comma or a range or list connector, and maybe an article, right before a day."""
     conn, art = grammar("connectors"), grammar("articles")
@@ -289,7 +296,7 @@ def _with_month_direction(text: str, atom: Atom, P) -> Atom:
 _APPROX = {"approx"}
 
 
-@cache
+@per_folder
 def _filler() -> tuple[re.Pattern[str], dict[str, str]]:
     """Words that may stand between a cue and its date, and each contraction's preposition."""
     art, contractions = grammar("articles"), grammar("contractions")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from text_to_num import text2num
 
 from ..folding import PLAIN, without_accents
 from ..folding import alternation as text_alternation
-from ..lexicon import LexiconError, string_table
+from ..lexicon import LexiconError, string_table, per_folder
 
 __all__ = ["fold", "alternation", "exact", "leading", "surface_words", "grammar", "Holidays", "DateLexicon", "date_lexicon"]
 
@@ -79,7 +79,7 @@ _GRAMMAR: dict[str, tuple[str, ...] | None] = {
 }
 
 
-@cache
+@per_folder
 def grammar(table: str) -> dict[str, tuple[str, ...]]:
     """One grammar table of dates.json, its keys checked against those the code reads."""
     found = string_table(_FILE, table)
@@ -212,7 +212,7 @@ def _counts(words: list[str]) -> tuple[str, ...]:
     return tuple(words)
 
 
-@cache
+@per_folder
 def date_lexicon() -> DateLexicon:
     t = lambda name: string_table(_FILE, name)  # noqa: E731 - local shorthand
     en = lambda name: string_table(_EN, name)  # noqa: E731

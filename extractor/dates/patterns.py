@@ -7,9 +7,8 @@ Anchored patterns (`.match` at a position) read the tails and context windows.
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from ..lexicon import string_table
+from ..lexicon import string_table, per_folder
 from .lexicon import alternation, date_lexicon, exact, grammar, leading, surface_words
 
 __all__ = ["SP", "S", "APO", "DAY", "YEAR", "END_NUM", "patterns", "holiday_names", "year_triggers"]
@@ -37,7 +36,7 @@ def _time(name: str) -> str:
             rf"|(?P<{name}w>{words})(?![\w-]))")
 
 
-@cache
+@per_folder
 def patterns() -> dict[str, re.Pattern[str]]:
     lex = date_lexicon()
     months = alternation(surface_words("months"))

@@ -7,11 +7,11 @@ issue day. Surface pieces only; `dates.resolve` computes the days.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from .. import cues
 from .atoms import Atom
 from .lexicon import date_lexicon, exact, fold, grammar, leading
+from ..lexicon import per_folder
 
 __all__ = ["relative"]
 
@@ -22,7 +22,7 @@ def relative(text: str, P) -> list[Atom]:
     return _days(text, P) + _units(text, P) + _weekdays(text, P) + _offsets(text, P)
 
 
-@cache
+@per_folder
 def _words() -> dict[str, re.Pattern[str]]:
     """The small words around relative days, as patterns."""
     conn, art, lex = grammar("connectors"), grammar("articles"), date_lexicon()
@@ -38,7 +38,7 @@ def _words() -> dict[str, re.Pattern[str]]:
     }
 
 
-@cache
+@per_folder
 def _article_reach() -> int:
     return 1 + max(len(a) for a in grammar("articles")["singular"] if a.endswith("'"))
 

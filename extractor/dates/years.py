@@ -11,11 +11,11 @@ trigger (`en`, `depuis`, `exercice`...) may be older (`depuis 1886`).
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from .. import cues
 from .atoms import Atom
 from .lexicon import date_lexicon, exact, fold, grammar
+from ..lexicon import per_folder
 
 __all__ = ["years"]
 
@@ -116,13 +116,13 @@ def _bare_year_is_date(text: str, s: int, e: int, P, lowercase_words: _Lowercase
     return before is not None and _is_trigger(fold(before[0])) and not before[0].isupper()
 
 
-@cache
+@per_folder
 def _weak_triggers() -> frozenset[str]:
     """Triggers after which a number may still be a count ("pour 2000 entreprises")."""
     return frozenset(fold(w) for w in grammar("weak_year_triggers")["words"])
 
 
-@cache
+@per_folder
 def _amount_range() -> re.Pattern[str]:
     """A range connector, then a number and a unit: the number before it is an amount."""
     words = exact(grammar("connectors")["amount_range"])
@@ -155,7 +155,7 @@ def _previous_word(text: str, pos: int, P) -> tuple[str, int] | None:
     return None
 
 
-@cache
+@per_folder
 def _name_links() -> frozenset[str]:
     return frozenset(fold(w) for w in grammar("connectors")["name_links"])
 
@@ -164,7 +164,7 @@ def _is_trigger(key: str) -> bool:
     return key in _trigger_words()
 
 
-@cache
+@per_folder
 def _trigger_words() -> frozenset[str]:
     return frozenset(fold(w) for w in date_lexicon().year_triggers)
 

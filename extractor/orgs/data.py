@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from ..folding import without_accents
-from ..lexicon import LexiconError, load_json, models_dir
+from ..lexicon import LexiconError, data_dir, load_json, per_folder
 
 __all__ = [
     "PATTERN_KINDS", "WORD_LISTS", "AS_WRITTEN_LISTS", "GAZETTEER_FLAGS", "GAZETTEER_TYPES", "NOT_ORG_KINDS", "fold", "Words",
@@ -80,7 +80,7 @@ class Words:
         return fold(text) in self.lists[list_name]
 
 
-@cache
+@per_folder
 def words() -> Words:
     data = load_json("org/words.json")
     unread = sorted(k for k in data if not k.startswith("_") and k not in (*WORD_LISTS, "as_written"))
@@ -108,9 +108,9 @@ class Pattern:
     tokens: list[dict]
 
 
-@cache
+@per_folder
 def patterns() -> tuple[Pattern, ...]:
-    path = models_dir() / "org" / "patterns.jsonl"
+    path = data_dir() / "org" / "patterns.jsonl"
     out, seen = [], set()
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -171,13 +171,13 @@ DEFAULT_GAZETTEER = "org/gazetteer"
 DEFAULT_NOT_ORGS = "org/not_orgs"
 
 
-@cache
+@per_folder
 def gazetteer(folder: str = DEFAULT_GAZETTEER) -> dict[str, GazetteerEntry]:
     """Every written form (name and variants), as written, -> its entry.
 
     The gazetteer is a folder of TSV files (`models/org/gazetteer/*.tsv`, one per
     domain, read in name order); a form may name one organization only across all of them.
-    `folder` is relative to models/ (or absolute).
+    `folder` is relative to the data folder bound (or absolute).
     """
     forms: dict[str, GazetteerEntry] = {}
     for path in gazetteer_files(folder):
@@ -186,7 +186,7 @@ def gazetteer(folder: str = DEFAULT_GAZETTEER) -> dict[str, GazetteerEntry]:
 
 
 def gazetteer_files(folder: str = DEFAULT_GAZETTEER) -> list:
-    folder = models_dir() / folder
+    folder = data_dir() / folder
     files = sorted(folder.glob("*.tsv"))
     if not files:
         raise LexiconError(f"{folder}: no gazetteer files (*.tsv)")
@@ -215,7 +215,7 @@ def _read_gazetteer(path, forms: dict[str, GazetteerEntry]) -> None:
             forms[form] = entry
 
 
-@cache
+@per_folder
 def gazetteer_by_fold(folder: str = DEFAULT_GAZETTEER) -> dict[str, GazetteerEntry]:
     return {fold(form): entry for form, entry in gazetteer(folder).items()}
 
@@ -226,7 +226,7 @@ class NotOrg:
     kind: str
 
 
-@cache
+@per_folder
 def not_orgs(folder: str = DEFAULT_NOT_ORGS) -> dict[str, NotOrg]:
     """Every written form of a thing that looks like an organization and is not
     (programmes, funds of public money, indices, labels, events…) -> its entry.
@@ -235,7 +235,7 @@ def not_orgs(folder: str = DEFAULT_NOT_ORGS) -> dict[str, NotOrg]:
     forms: dict[str, NotOrg] = {}
     if not folder:
         return forms
-    for path in sorted((models_dir() / folder).glob("*.tsv")):
+    for path in sorted((data_dir() / folder).glob("*.tsv")):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -252,7 +252,7 @@ def not_orgs(folder: str = DEFAULT_NOT_ORGS) -> dict[str, NotOrg]:
     return forms
 
 
-@cache
+@per_folder
 def not_orgs_by_fold(folder: str = DEFAULT_NOT_ORGS) -> dict[str, NotOrg]:
     return {fold(form): entry for form, entry in not_orgs(folder).items()}
 

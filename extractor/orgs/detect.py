@@ -11,12 +11,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..candidates import Candidate, DocContext
-from ..components import DetectorComponent
+from ..components import DEFAULT_DATA, DetectorComponent
 from ..records import Mention
 from . import data as org_data
 from . import names as org_names
 from .data import fold
-from ..lexicon import models_dir
+from ..lexicon import data_dir
 from .learned import DecisionModel, LearnedDecision
 from .rules import RuleDecision, defined_abbreviation
 from .sources import Gazetteer, Ner, Patterns, Proposal, char_offsets
@@ -25,7 +25,8 @@ __all__ = ["OrgDetector", "make_org_detector", "resolve_all"]
 
 
 class OrgDetector:
-    """Compiled once per pipeline: the matchers, the word lists and the decision."""
+    """Compiled once per pipeline and data folder (bound while it is built and runs): the
+    matchers, the word lists and the decision."""
 
     def __init__(self, nlp: Language, use_ner: bool = True, decision: str = "",
                  gazetteer: str = org_data.DEFAULT_GAZETTEER, not_orgs: str = org_data.DEFAULT_NOT_ORGS):
@@ -36,7 +37,7 @@ class OrgDetector:
         self.patterns = Patterns(nlp, self.words, use_ner=use_ner)
         self.ner = Ner(self.words, self.knowledge)
         if decision:
-            model = DecisionModel.load(models_dir() / decision)
+            model = DecisionModel.load(data_dir() / decision)
             self.decide = LearnedDecision(model, self.words, self.knowledge)
         else:
             self.decide = RuleDecision(self.words, self.knowledge, use_ner=use_ner)
@@ -64,18 +65,26 @@ class OrgDetector:
         return Candidate("ORG", start_char, end_char, text, parts=parts, source=p.source)
 
 
+# The data press_org reads besides the files its settings name, relative to its data folder.
+FILES = ("org/words.json", "org/patterns.jsonl")
+
+
 @Language.factory(
     "press_org",
     assigns=["doc._.candidates", "doc.spans"],
     requires=["doc.ents"],
-    default_config={"use_ner": True, "decision": "", "gazetteer": org_data.DEFAULT_GAZETTEER, "not_orgs": org_data.DEFAULT_NOT_ORGS},
+    default_config={"data": DEFAULT_DATA, "use_ner": True, "decision": "", "gazetteer": org_data.DEFAULT_GAZETTEER,
+                    "not_orgs": org_data.DEFAULT_NOT_ORGS},
 )
-def make_org_detector(nlp: Language, name: str, use_ner: bool, decision: str, gazetteer: str, not_orgs: str) -> DetectorComponent:
-    """Paths are relative to models/: `decision` a trained decision model (`org/decision.json`;
-    empty: the hand-ordered rules), `gazetteer` a folder of known organizations, `not_orgs`
-    a folder of things that are not organizations (empty: none)."""
-    detector = OrgDetector(nlp, use_ner=use_ner, decision=decision, gazetteer=gazetteer, not_orgs=not_orgs)
-    return DetectorComponent("org", detector)
+def make_org_detector(nlp: Language, name: str, data: str, use_ner: bool, decision: str, gazetteer: str,
+                      not_orgs: str) -> DetectorComponent:
+    """`data`: the folder of the language data, relative to the models folder or absolute. The
+    other paths are relative to it (or absolute): `decision` a trained decision model
+    (`org/decision.json`; empty: the hand-ordered rules), `gazetteer` a folder of known
+    organizations, `not_orgs` a folder of things that are not organizations (empty: none)."""
+    files = (*FILES, *(path for path in (decision, gazetteer, not_orgs) if path))
+    return DetectorComponent("org", lambda: OrgDetector(nlp, use_ner=use_ner, decision=decision, gazetteer=gazetteer,
+                                                        not_orgs=not_orgs), data, files)
 
 
 def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:

@@ -10,10 +10,11 @@ the Doc and the pool: nothing here decides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from ..lexicon import per_folder
 from . import data as org_data
 from . import names as org_names
 from .data import fold
@@ -56,7 +57,7 @@ class DocFacts:
     folded: list[str] = field(default_factory=list)  # each token's text folded
 
 
-@cache
+@per_folder
 def _capitalised_articles() -> frozenset[str]:
     """The articles as they open a sentence or a name (`La`, `L’`)."""
     return frozenset(a[:1].upper() + a[1:] for a in org_data.words().as_written["articles"])
@@ -175,9 +176,9 @@ def _data_features(doc: Doc, texts: list[str], start: int, end: int, text: str, 
     return f
 
 
-@lru_cache(maxsize=1 << 14)
+@per_folder(maxsize=1 << 14)
 def _bare_fold(text: str) -> str:
-    """The gazetteer's key of a span's text (pure; names come back in every document)."""
+    """The gazetteer's key of a span's text (names come back in every document; the legal forms are the bound data's)."""
     return fold(org_names.without_legal_form(text))
 
 

@@ -10,34 +10,34 @@ defined in parentheses or spelled by a longer name's initials, and a short form
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
 
 from ..candidates import Candidate
 from ..folding import without_accents
 from . import data as org_data
+from ..lexicon import per_folder
 
 __all__ = ["legal_forms", "legal_tokens", "head_words", "without_legal_form", "key", "is_acronym", "abbreviates", "canonical_names"]
 
 
-@cache
+@per_folder
 def legal_forms() -> frozenset[str]:
     """The legal forms of words.json, folded: the one list the legal token patterns read too."""
     return org_data.words().lists["legal_forms"]
 
 
-@cache
+@per_folder
 def legal_tokens() -> frozenset[str]:
     """Tokens that may end a name after it: the legal forms and the pieces the tokenizer cuts them into."""
     return legal_forms() | org_data.words().lists["legal_pieces"]
 
 
-@cache
+@per_folder
 def head_words() -> frozenset[str]:
     """Head nouns shared by many organisations: never a short form of one of them."""
     return org_data.words().lists["head_words"]
 
 
-@cache
+@per_folder
 def _legal_tail() -> re.Pattern[str]:
     # folded and as written: the text keeps its accents (`Sàrl`), the match ignores case only
     written = {form.lower() for form in org_data.words().entries["legal_forms"]}
@@ -48,8 +48,9 @@ def _legal_tail() -> re.Pattern[str]:
 _REGIONAL_COUNCIL = re.compile(r"^conseil regional (?:de la |de l'|d'|de |du |des )(.+)$")
 
 
-# Pure; press_org asks it of every entity and candidate, resolution again of every mention.
-@lru_cache(maxsize=1 << 14)
+# A function of the text and of the bound data's legal forms; press_org asks it of every entity and
+# candidate, resolution again of every mention: remembered per data folder.
+@per_folder(maxsize=1 << 14)
 def without_legal_form(text: str) -> str:
     """`Kanazawa Seiki Co., Ltd.` -> `Kanazawa Seiki`: forms can pile up, so strip until none is left."""
     bare = text
