@@ -106,6 +106,22 @@ def test_dask_workers_load_the_edited_copy(edited, tmp_path):
     assert edited_effect(json.loads(out.read_text(encoding="utf-8"))) == SEEN_BY_COPY
 
 
+def test_a_dask_worker_that_cannot_load_the_copy_stops_the_job_in_one_line(saved, tmp_path):
+    pytest.importorskip("distributed")
+    from extractor.batch.jobs import BatchError, run_batch
+
+    broken = tmp_path / "broken"
+    shutil.copytree(saved, broken)
+    (broken / "press_date" / "lexicon" / "dates.json").write_text("{oops", encoding="utf-8")
+    source = tmp_path / "docs.jsonl"
+    source.write_text(json.dumps({"doc_id": "d", "text": TEXT}) + "\n", encoding="utf-8")
+    with pytest.raises(BatchError) as err:
+        run_batch([source], tmp_path / "out.jsonl", workers=1, scheduler="local", pipeline=broken)
+    assert str(err.value).startswith(f"a Dask worker could not load the pipeline from {broken}: LexiconError: "
+                                     f"{broken / 'press_date' / 'lexicon' / 'dates.json'}: ")
+    assert "\n" not in str(err.value)
+
+
 def test_serve_workers_load_the_edited_copy(edited):
     from test_serve import cli, free_port, request
 

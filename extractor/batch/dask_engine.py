@@ -26,7 +26,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from .engines import EngineError, Result, Task, extract_task, failure, load_extractor
 
-__all__ = ["LoadPipeline", "run_on_worker", "check_scheduler", "dask_engine"]
+__all__ = ["LoadPipeline", "load_problem", "run_on_worker", "check_scheduler", "dask_engine"]
 
 
 @cache
@@ -44,7 +44,18 @@ class LoadPipeline(WorkerPlugin):
         self.pipeline = pipeline
 
     def setup(self, worker) -> None:
-        _process_pipeline(self.pipeline)
+        # A pipeline that does not load is reported by `load_problem` to the client, in
+        # one line, rather than logged with its traceback by the worker.
+        load_problem(self.pipeline)
+
+
+def load_problem(pipeline: str | None = None) -> str | None:
+    """Why this worker cannot load the pipeline (one line), or None once it has."""
+    try:
+        _process_pipeline(pipeline)
+    except Exception as exc:  # any failure to load: the job cannot run on this worker
+        return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    return None
 
 
 def run_on_worker(task: Task, timeout: float | None, pipeline: str | None = None) -> Result:
@@ -111,12 +122,12 @@ def _client(scheduler: str, workers: int, connect_timeout: float) -> Iterator[Cl
 def dask_engine(tasks: Iterator[Task], scheduler: str, workers: int, timeout: float | None,
                 connect_timeout: float = 20.0, pipeline: str | None = None) -> Iterator[Result]:
     with _client(scheduler, workers, connect_timeout) as client:
-        try:
-            client.register_plugin(LoadPipeline(pipeline))
-        except Exception as exc:  # raised in a worker (a saved pipeline it cannot read...) and sent back
+        client.register_plugin(LoadPipeline(pipeline))
+        # The workers there now have tried (a saved pipeline at a path one cannot read...).
+        problems = [p for p in client.run(load_problem, pipeline).values() if p]
+        if problems:
             where = f" from {pipeline}" if pipeline else ""
-            raise EngineError(f"a Dask worker could not load the pipeline{where}: "
-                              f"{type(exc).__name__}: {' '.join(str(exc).split())}") from None
+            raise EngineError(f"a Dask worker could not load the pipeline{where}: {problems[0]}")
         threads = sum(client.nthreads().values())
         if not threads:
             raise EngineError(f"the Dask cluster at {scheduler} has no workers")
