@@ -9,6 +9,9 @@ package's tokenizer; `[extractor]` holds the settings of the steps around spaCy.
 """
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +20,14 @@ from spacy.language import Language
 from spacy.util import load_config, registry
 
 from .components import DetectorComponent
+from .docids import printable
 from .errors import ExtractorError
 from .kinds import KINDS
-from .lexicon import models_dir
+from .lexicon import LexiconError, models_dir
 from . import tokenizer  # noqa: F401  (registers the guarded tokenizer)
 
-__all__ = ["PipelineError", "Settings", "OVERLAP_POLICIES", "build", "load", "load_saved", "data_folders"]
+__all__ = ["PipelineError", "Settings", "OVERLAP_POLICIES", "build", "load", "check_saved", "load_saved", "save",
+           "data_folders"]
 
 # How `api.without_overlaps` ranks two mentions of different kinds over the same text.
 OVERLAP_POLICIES = ("priority", "longest")
@@ -92,16 +97,63 @@ def load(config_path: str | Path | None = None, overrides: dict | None = None) -
     return nlp, settings
 
 
+def check_saved(path: str | Path) -> Path:
+    """The folder as an absolute path if it looks like a pipeline written by `nlp.to_disk`
+    from ours (a config with its `[extractor]` settings, a meta.json), else a one-line
+    PipelineError naming it. Cheap (no model loaded): run before any work starts, and
+    before worker processes that load the pipeline themselves are started."""
+    folder = Path(path)
+    shown = printable(str(path))
+    if not folder.is_dir():
+        raise PipelineError(f"{shown}: " + ("not a folder" if folder.exists() else "no such folder")
+                            + ": expected a saved pipeline (extractor save-pipeline DIR)")
+    missing = [name for name in ("config.cfg", "meta.json") if not (folder / name).is_file()]
+    if missing:
+        raise PipelineError(f"{shown}: not a saved pipeline (no {' or '.join(missing)}; "
+                            "write one with extractor save-pipeline DIR)")
+    try:
+        config = load_config(folder / "config.cfg", interpolate=False)
+    except Exception as exc:  # confection raises several types for one problem: a bad file
+        raise PipelineError(f"{shown}/config.cfg: {' '.join(str(exc).split())}") from exc
+    if "extractor" not in config:
+        raise PipelineError(f"{shown}: not a pipeline saved by this extractor (config.cfg has no [extractor] "
+                            "block; write one with extractor save-pipeline DIR)")
+    _settings(config, Path(shown) / "config.cfg")
+    return folder.resolve()
+
+
 def load_saved(path: str | Path) -> tuple[Language, Settings]:
     """A pipeline written by `nlp.to_disk(path)`, and its settings: each component reads the
     data saved beside its weights, not the models folder."""
+    folder = check_saved(path)
     for kind in KINDS.values():
         kind.register_factory()
     try:
-        nlp = spacy.load(path)
-    except OSError as exc:
-        raise PipelineError(f"{path}: not a saved pipeline: {exc}") from exc
-    return nlp, _settings(nlp.config, Path(path) / "config.cfg")
+        nlp = spacy.load(folder)
+    except LexiconError:
+        raise  # a saved data file that does not load: its own message names it
+    except Exception as exc:  # spaCy raises several types, with messages of several lines
+        raise PipelineError(f"{printable(str(path))}: cannot load the saved pipeline: "
+                            f"{type(exc).__name__}: {' '.join(str(exc).split())}") from exc
+    return nlp, _settings(nlp.config, folder / "config.cfg")
+
+
+def save(nlp: Language, path: str | Path) -> Path:
+    """Write `nlp` to the new folder `path` (`nlp.to_disk`), all or nothing: it is written
+    beside it under a temporary name and renamed into place once complete, so that a
+    failure (disk full) leaves no half-saved pipeline that would load with missing rules.
+    `path` may exist as an empty folder. Raises OSError."""
+    target = Path(path)
+    # A random name, made with the umask (not mkdtemp's private mode): the folder ends up as any other.
+    partial = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.partial"
+    partial.mkdir()
+    try:
+        nlp.to_disk(partial)
+        os.replace(partial, target)  # replaces an empty folder, fails on a non-empty one
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target
 
 
 def data_folders(nlp: Language) -> dict[str, Path]:

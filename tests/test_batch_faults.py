@@ -323,7 +323,7 @@ def test_a_hostile_scheduler_is_one_line_within_the_connect_timeout(tmp_path, an
 
 def test_on_dask_the_worker_stops_a_document_at_the_limit(monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(dask_engine, "_process_pipeline", lambda: (FakeExtractor(), threading.Lock()))
+    monkeypatch.setattr(dask_engine, "_process_pipeline", lambda pipeline=None: (FakeExtractor(), threading.Lock()))
     # Dask runs tasks in threads other than the main one, as here.
     result = within(15, dask_engine.run_on_worker, task("endless", "spin"), 1.0)
     assert result["stage"] == "timeout"

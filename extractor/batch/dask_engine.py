@@ -24,29 +24,42 @@ from distributed import Client, LocalCluster, as_completed
 from distributed.comm import connect
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .engines import EngineError, Result, Task, extract_task, failure
+from .engines import EngineError, Result, Task, extract_task, failure, load_extractor
 
-__all__ = ["LoadPipeline", "run_on_worker", "check_scheduler", "dask_engine"]
+__all__ = ["LoadPipeline", "load_problem", "run_on_worker", "check_scheduler", "dask_engine"]
 
 
 @cache
-def _process_pipeline():
-    from ..api import Extractor
-
+def _process_pipeline(pipeline: str | None = None):
+    """`pipeline`: the folder of a saved pipeline, read by the worker itself (so at a path it can see)."""
     # A worker may run several threads; one lock per process keeps one pipeline
     # (hundreds of MB) per process instead of one per thread.
-    return Extractor(), threading.Lock()
+    return load_extractor(pipeline), threading.Lock()
 
 
 class LoadPipeline(WorkerPlugin):
     name = "press-extractor-pipeline"
 
+    def __init__(self, pipeline: str | None = None):
+        self.pipeline = pipeline
+
     def setup(self, worker) -> None:
-        _process_pipeline()
+        # A pipeline that does not load is reported by `load_problem` to the client, in
+        # one line, rather than logged with its traceback by the worker.
+        load_problem(self.pipeline)
 
 
-def run_on_worker(task: Task, timeout: float | None) -> Result:
-    extractor, lock = _process_pipeline()
+def load_problem(pipeline: str | None = None) -> str | None:
+    """Why this worker cannot load the pipeline (one line), or None once it has."""
+    try:
+        _process_pipeline(pipeline)
+    except Exception as exc:  # any failure to load: the job cannot run on this worker
+        return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    return None
+
+
+def run_on_worker(task: Task, timeout: float | None, pipeline: str | None = None) -> Result:
+    extractor, lock = _process_pipeline(pipeline)
     with lock:
         started = time.perf_counter()
         # The limit is enforced here, in the worker's thread (see engines.time_limit).
@@ -107,9 +120,14 @@ def _client(scheduler: str, workers: int, connect_timeout: float) -> Iterator[Cl
 
 
 def dask_engine(tasks: Iterator[Task], scheduler: str, workers: int, timeout: float | None,
-                connect_timeout: float = 20.0) -> Iterator[Result]:
+                connect_timeout: float = 20.0, pipeline: str | None = None) -> Iterator[Result]:
     with _client(scheduler, workers, connect_timeout) as client:
-        client.register_plugin(LoadPipeline())
+        client.register_plugin(LoadPipeline(pipeline))
+        # The workers there now have tried (a saved pipeline at a path one cannot read...).
+        problems = [p for p in client.run(load_problem, pipeline).values() if p]
+        if problems:
+            where = f" from {pipeline}" if pipeline else ""
+            raise EngineError(f"a Dask worker could not load the pipeline{where}: {problems[0]}")
         threads = sum(client.nthreads().values())
         if not threads:
             raise EngineError(f"the Dask cluster at {scheduler} has no workers")
@@ -121,7 +139,7 @@ def dask_engine(tasks: Iterator[Task], scheduler: str, workers: int, timeout: fl
         completed = as_completed()
 
         def submit(task: Task) -> None:
-            future = client.submit(run_on_worker, task, timeout, pure=False)
+            future = client.submit(run_on_worker, task, timeout, pipeline, pure=False)
             in_flight[future.key] = task
             completed.add(future)
 

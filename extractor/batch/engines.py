@@ -23,7 +23,8 @@ from typing import Any, Iterator
 from ..errors import ExtractorError
 
 __all__ = [
-    "Task", "Result", "MAX_TIMEOUT", "EngineError", "failure", "extract_task", "time_limit", "in_process"
+    "Task", "Result", "MAX_TIMEOUT", "EngineError", "failure", "extract_task", "time_limit", "load_extractor",
+    "in_process"
 ]
 
 Task = dict[str, Any]
@@ -124,12 +125,19 @@ def _thread_alarm(seconds: float):
 
 # --- this process ---------------------------------------------------------------
 
-def in_process(tasks: Iterator[Task], timeout: float | None, extractor=None) -> Iterator[Result]:
-    if extractor is None:
-        from ..api import Extractor
+def load_extractor(pipeline: str | None = None):
+    """The Extractor of the saved pipeline in the folder `pipeline`, else of models/pipeline.cfg
+    (module level, so that worker processes can be given it with its argument)."""
+    from ..api import Extractor
 
+    return Extractor.from_disk(pipeline) if pipeline else Extractor()
+
+
+def in_process(tasks: Iterator[Task], timeout: float | None, extractor=None,
+               pipeline: str | None = None) -> Iterator[Result]:
+    if extractor is None:
         try:
-            extractor = Extractor()
+            extractor = load_extractor(pipeline)
         except Exception as exc:  # same report as a worker process's: the job cannot run
             raise EngineError(f"cannot load the pipeline: {type(exc).__name__}: {exc}") from exc
     for task in tasks:

@@ -24,13 +24,14 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from ..docids import printable
 from ..text import DEFAULT_MAX_PAGES, Limits
 from ..textio import DEFAULT_MAX_BYTES, InputError
-from .engines import MAX_TIMEOUT, EngineError, Result, Task, failure, in_process
+from .engines import MAX_TIMEOUT, EngineError, Result, Task, failure, in_process, load_extractor
 from .inputs import BatchError, Reader, Source, date_from_name, scan, scan_inputs
 from .outputs import LineFile, check_outputs, completed_ids, default_errors_path
 
@@ -127,6 +128,7 @@ def run_batch(
     progress: IO[str] | None = None,
     extractor=None,
     factory: Callable[[], Any] | None = None,
+    pipeline: str | Path | None = None,
     on_result: Callable[[Result], None] | None = None,
     on_note: Callable[[str], None] | None = None,
 ) -> Summary:
@@ -134,7 +136,10 @@ def run_batch(
 
     `workers` defaults to the usable CPUs; 1 runs in this process (with
     `extractor` if given, else a new one); more run worker processes, each calling
-    `factory` (picklable; default: a new Extractor) once. `scheduler` ("local" or
+    `factory` (picklable; default: a new Extractor) once. `pipeline`: a folder written
+    by `extractor save-pipeline` (`nlp.to_disk`) that every worker loads instead of
+    models/pipeline.cfg (not with `extractor` or `factory`; on a Dask cluster, each
+    worker must be able to read it at its absolute path). `scheduler` ("local" or
     a Dask scheduler address) runs on Dask instead. `timeout` is per document,
     None for none. `on_result` is called with each result once it is written (to
     log, or time, the job); `on_note` with each folder left out, as it is found.
@@ -152,6 +157,16 @@ def run_batch(
         raise BatchError(f"max pages must be at least 1, got {max_pages}")
     if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
         raise BatchError(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout}")
+    if pipeline is not None:
+        if extractor is not None or factory is not None:
+            raise ValueError("run_batch: give a saved pipeline, an extractor or a factory, not several")
+        from ..pipeline import PipelineError, check_saved
+
+        try:
+            # Checked before OUT is touched or a worker started; absolute, as workers may run elsewhere.
+            pipeline = str(check_saved(pipeline))
+        except PipelineError as exc:
+            raise BatchError(str(exc)) from None
     output = Path(output)
     errors_path = Path(errors) if errors else default_errors_path(output)
     started = time.monotonic()
@@ -178,7 +193,7 @@ def run_batch(
         reader = Reader(Limits(max_bytes, max_pages), Path(save_text) if save_text else None)
         counts = _run(todo, out, err, reader, workers=workers, max_bytes=max_bytes, timeout=timeout, scheduler=scheduler,
                       connect_timeout=connect_timeout, progress=progress, extractor=extractor, factory=factory,
-                      on_result=on_result)
+                      pipeline=pipeline, on_result=on_result)
     finally:
         out.close()
         err.close()
@@ -188,7 +203,7 @@ def run_batch(
 
 def _run(todo: list[Source], out: LineFile, err: LineFile, reader: Reader, *, workers: int, max_bytes: int,
          timeout: float | None, scheduler: str | None, connect_timeout: float, progress: IO[str] | None,
-         extractor, factory, on_result: Callable[[Result], None] | None) -> dict[str, int]:
+         extractor, factory, pipeline: str | None, on_result: Callable[[Result], None] | None) -> dict[str, int]:
     counts = {"records": 0, "errors": 0}
     bar = Progress(len(todo), progress)
 
@@ -220,12 +235,14 @@ def _run(todo: list[Source], out: LineFile, err: LineFile, reader: Reader, *, wo
         if scheduler:
             from .dask_engine import dask_engine
 
-            results = dask_engine(tasks(), scheduler, workers, timeout, connect_timeout)
+            results = dask_engine(tasks(), scheduler, workers, timeout, connect_timeout, pipeline)
         elif workers == 1:
-            results = in_process(tasks(), timeout, extractor)
+            results = in_process(tasks(), timeout, extractor, pipeline)
         else:
             from .pool import process_pool
 
+            if pipeline:
+                factory = partial(load_extractor, pipeline)  # picklable: each spawned worker calls it
             results = process_pool(tasks(), workers, timeout, factory)
         for result in results:
             report(result)

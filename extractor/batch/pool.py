@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterator
 
-from .engines import EngineError, Result, Task, extract_task, failure
+from .engines import EngineError, Result, Task, extract_task, failure, load_extractor
 
 __all__ = ["LOAD_DEATHS", "HARD_LIMIT_GRACE", "load_extractor", "process_pool"]
 
@@ -36,12 +36,6 @@ LOAD_DEATHS = 3
 # it is still busy this much later (stuck where an alarm cannot reach).
 HARD_LIMIT_GRACE = 5.0
 _PR_SET_PDEATHSIG = 1
-
-
-def load_extractor():
-    from ..api import Extractor
-
-    return Extractor()
 
 
 def _die_with_parent(parent_pid: int) -> None:

@@ -19,11 +19,11 @@ from ..errors import ExtractorError
 from ..outputs import OutputError
 from ..textio import DEFAULT_MAX_BYTES
 from .commands import (TOKEN_ENV, UsageError, check_output, cmd_batch, cmd_convert, cmd_evaluate, cmd_export,
-                       cmd_extract, cmd_schema, cmd_serve, text_paths)
+                       cmd_extract, cmd_save_pipeline, cmd_schema, cmd_serve, text_paths)
 
 __all__ = [
     "EXIT_OUTPUT", "EXIT_TERMINATED", "Terminated", "UsageError", "text_paths", "check_output", "cmd_extract",
-    "cmd_batch", "cmd_evaluate", "cmd_convert", "cmd_export", "cmd_schema", "TOKEN_ENV", "cmd_serve",
+    "cmd_batch", "cmd_evaluate", "cmd_convert", "cmd_export", "cmd_schema", "TOKEN_ENV", "cmd_serve", "cmd_save_pipeline",
     "build_parser", "main"
 ]
 
@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-pages", type=_positive_int, default=DEFAULT_MAX_PAGES, metavar="N",
                        help=f"PDFs with more pages fail (default: {DEFAULT_MAX_PAGES})")
 
+    def pipeline_option(p: argparse.ArgumentParser, where: str) -> None:
+        p.add_argument("--pipeline", metavar="DIR",
+                       help=f"load the pipeline saved in DIR by save-pipeline{where} "
+                            "(default: the package's models/pipeline.cfg)")
+
     p = sub.add_parser("extract", help="extract records from a few files (JSONL out)")
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="a file (text, .html, .pdf, .docx, .eml), a folder of them, or - for standard input")
@@ -103,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--document-date", type=_iso_date, metavar="YYYY-MM-DD",
                    help="issue date of the releases (default: inferred from each document)")
     input_options(p)
+    pipeline_option(p, "")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("batch", help="extract records from many documents, in parallel and resumable")
@@ -124,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run on Dask: a scheduler address, or 'local' for a LocalCluster of --workers processes")
     p.add_argument("--connect-timeout", type=_seconds, default=DEFAULT_CONNECT_TIMEOUT, metavar="SECONDS",
                    help=f"how long a Dask scheduler has to answer (default: {DEFAULT_CONNECT_TIMEOUT:g})")
+    pipeline_option(p, " in every worker (on Dask, at the same path on every worker machine)")
     p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("evaluate", help="score predictions against gold records")
@@ -187,7 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"documents per /v1/extract/batch request (default: {DEFAULT_MAX_BATCH})")
     p.add_argument("--cors-origin", action="append", metavar="ORIGIN",
                    help="let pages from ORIGIN call the API (repeatable; default: none)")
+    pipeline_option(p, " in every worker")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("save-pipeline", help="write the pipeline with its rules to a folder, for --pipeline")
+    p.add_argument("output", metavar="OUT_DIR", help="a new or empty folder (its parent must exist)")
+    p.set_defaults(func=cmd_save_pipeline)
 
     from ..training.cli import add_parser as add_train_parser
 

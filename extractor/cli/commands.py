@@ -17,7 +17,7 @@ from ..textio import DEFAULT_MAX_BYTES, InputError
 
 __all__ = [
     "UsageError", "text_paths", "check_output", "cmd_extract", "cmd_batch", "cmd_evaluate", "cmd_convert",
-    "cmd_export", "cmd_schema", "TOKEN_ENV", "cmd_serve",
+    "cmd_export", "cmd_schema", "TOKEN_ENV", "cmd_serve", "saved_pipeline", "cmd_save_pipeline",
 ]
 
 
@@ -95,6 +95,7 @@ def _read_inputs(paths: list[Path | None], args: argparse.Namespace, errors: lis
 def cmd_extract(args: argparse.Namespace) -> int:
     from ..api import Extractor
 
+    pipeline = saved_pipeline(args.pipeline)
     paths = text_paths(args.paths)
     check_output(args.output, paths)
     args.save_text = _text_folder(args.save_text)
@@ -102,7 +103,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise UsageError(f"two inputs share the doc_id {dup[0]!r} (file stem)")
-    extractor = Extractor()
+    extractor = Extractor.from_disk(pipeline) if pipeline else Extractor()
     errors: list[str] = []
     where = args.output or "standard output"
     with writing(where):
@@ -132,6 +133,41 @@ def _text_folder(folder: str | None) -> Path | None:
         raise UsageError(str(exc)) from None
 
 
+# --- saved pipelines -----------------------------------------------------------
+
+def saved_pipeline(folder: str | None) -> Path | None:
+    """The absolute path of a `--pipeline` folder, checked before any work starts (one line if it is
+    not a saved pipeline); None without the option."""
+    from ..pipeline import PipelineError, check_saved
+
+    if folder is None:
+        return None
+    try:
+        return check_saved(folder)
+    except PipelineError as exc:
+        raise UsageError(f"--pipeline {exc}") from None
+
+
+def cmd_save_pipeline(args: argparse.Namespace) -> int:
+    from ..api import Extractor
+    from ..pipeline import save
+
+    out = Path(args.output)
+    shown = printable(str(out))
+    # What can be checked is, before the pipeline loads (seconds).
+    if not out.parent.is_dir():
+        raise UsageError(f"{shown}: folder {printable(str(out.parent))} does not exist")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{shown}: is a file, expected a new or empty folder")
+    if out.is_dir() and any(out.iterdir()):
+        raise UsageError(f"{shown}: folder is not empty (a saved pipeline goes to a new or empty folder)")
+    nlp = Extractor().nlp
+    with writing(out):
+        save(nlp, out)
+    print(f"extractor: save-pipeline: {', '.join(nlp.pipe_names)} -> {shown}", file=sys.stderr)
+    return 0
+
+
 # --- batch ---------------------------------------------------------------------
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -145,7 +181,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                             resume=args.resume, dates_from_names=args.document_date_from_name,
                             max_bytes=args.max_bytes, timeout=args.timeout, scheduler=args.scheduler,
                             connect_timeout=args.connect_timeout, on_note=note,
-                            max_pages=args.max_pages, save_text=_text_folder(args.save_text))
+                            max_pages=args.max_pages, save_text=_text_folder(args.save_text),
+                            pipeline=saved_pipeline(args.pipeline))
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(f"extractor: batch: {summary.line()}", file=sys.stderr)
@@ -265,6 +302,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"extractor serve needs {', '.join(missing)}: pip install 'press-extractor[serve]'")
     from ..serve import ServeError, Settings, serve
 
+    pipeline = saved_pipeline(args.pipeline)
     token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
     if token is not None and not token.strip():
         raise UsageError("--token is empty")
@@ -275,7 +313,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     workers = args.workers or usable_cpus()
     settings = Settings(token=token, max_bytes=args.max_bytes, timeout=args.timeout, max_batch=args.max_batch,
-                        cors_origins=tuple(args.cors_origin or ()))
+                        cors_origins=tuple(args.cors_origin or ()), pipeline=pipeline and str(pipeline))
     try:
         serve(args.host, args.port, workers, settings)
     except ServeError as exc:

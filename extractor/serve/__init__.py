@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import socket
 import sys
+from functools import partial
 
 from ..errors import ExtractorError
 from .settings import Settings
@@ -47,10 +48,12 @@ def serve(host: str, port: int, workers: int, settings: Settings, log_level: str
     import uvicorn
 
     from .app import create_app
-    from .pool import PoolError, WorkerPool
+    from .pool import PoolError, WorkerPool, worker_main
 
     sock = listen(host, port)
-    pool = WorkerPool(workers, settings.timeout)
+    # A partial of a module-level function: spawned workers unpickle it with its argument.
+    target = partial(worker_main, pipeline=settings.pipeline) if settings.pipeline else worker_main
+    pool = WorkerPool(workers, settings.timeout, target=target)
     try:
         pool.start()
     except PoolError as exc:
@@ -58,8 +61,9 @@ def serve(host: str, port: int, workers: int, settings: Settings, log_level: str
         raise ServeError(str(exc)) from None
     bound = sock.getsockname()[1]
     auth = "token required on /v1" if settings.token else "no token"
+    saved = f", pipeline {settings.pipeline}" if settings.pipeline else ""
     print(f"extractor: serving on http://{_url_host(host)}:{bound}/ ({workers} worker{'s' * (workers > 1)}, "
-          f"{auth}; Ctrl-C to stop)", file=sys.stderr, flush=True)
+          f"{auth}{saved}; Ctrl-C to stop)", file=sys.stderr, flush=True)
     config = uvicorn.Config(create_app(pool, settings), log_level=log_level, http="h11", ws="none",
                             loop="asyncio", lifespan="on", proxy_headers=False, server_header=False,
                             timeout_graceful_shutdown=5)

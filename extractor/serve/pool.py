@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import ExtractorError
 from ..batch.engines import Result, Task, extract_task, failure
 
-__all__ = ["LOAD_TIMEOUT", "RETRY_PAUSE", "PoolError", "WorkerPool"]
+__all__ = ["LOAD_TIMEOUT", "RETRY_PAUSE", "PoolError", "WorkerPool", "worker_main"]
 
 # spawn, not fork: the server process runs an event loop and threads.
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -35,14 +35,15 @@ class PoolError(ExtractorError, RuntimeError):
     """The workers cannot start (the pipeline does not load); one line."""
 
 
-def _worker_main(conn: Connection) -> None:
+def worker_main(conn: Connection, pipeline: str | None = None) -> None:
+    """`pipeline`: the folder of a saved pipeline to load instead of models/pipeline.cfg."""
     # Ctrl-C reaches the whole process group; the server decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from ..api import Extractor
+    from ..batch.engines import load_extractor
     from ..lexicon import models_dir
 
     try:
-        extractor = Extractor()
+        extractor = load_extractor(pipeline)
         # The first document pays for lazily loaded data (tables, caches): pay it
         # before taking requests, so the first client gets the usual latency.
         warm_up = (models_dir() / "serve" / "warmup.txt").read_text(encoding="utf-8")
@@ -119,7 +120,7 @@ class _Worker:
 class WorkerPool:
     """`size` worker processes; `run` awaits one task's result, never blocking the loop."""
 
-    def __init__(self, size: int, timeout: float, log=None, target=_worker_main):
+    def __init__(self, size: int, timeout: float, log=None, target=worker_main):
         """`target` is what a worker process runs (tests give one that loads no model)."""
         if size < 1:
             raise ValueError(f"a pool needs at least one worker, got {size}")

@@ -17,3 +17,4 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT  # seconds per document
     max_batch: int = DEFAULT_MAX_BATCH  # documents per batch request
     cors_origins: tuple[str, ...] = ()
+    pipeline: str | None = None  # the folder of a saved pipeline the workers load (default: models/pipeline.cfg)
