@@ -215,7 +215,16 @@ def _weekday(p: Mapping[str, str], anchors: Anchors) -> date:
     step = lex.relative_directions.get(word, 0)
     if step:
         return next_weekday(doc, wanted, step)
-    return weekday_in_week(doc, wanted)  # that day of the issue week
+    in_week = weekday_in_week(doc, wanted)
+    # A weekday alone is that day of the issue week, unless the verb's tense points to the
+    # other side of the issue date: "a annoncé vendredi" in a Monday release is the Friday
+    # before it, "se tiendra lundi" in a Friday release the Monday after it.
+    tense = p.get("tense")
+    if tense == "past" and in_week > doc:
+        return in_week - timedelta(weeks=1)
+    if tense == "future" and in_week < doc:
+        return in_week + timedelta(weeks=1)
+    return in_week
 
 
 def _offset(p: Mapping[str, str], doc: date) -> End:
