@@ -46,7 +46,10 @@ def detect_text(text: str) -> list[Candidate]:
     out = []
     for atom in atoms:
         parts = {"kind": atom.kind, **atom.parts, "para": str(bisect.bisect_right(paragraphs, atom.start))}
-        tense = _tense(text, atom.start, atom.end, P)
+        # The clause's verb tells where a weekday used as an adverb lies (`a annoncé
+        # vendredi`), not one that qualifies a noun (`après la séance de lundi`).
+        noun_weekday = atom.kind == "weekday" and P["of_before"].search(text, max(0, atom.start - 4), atom.start)
+        tense = "" if noun_weekday else _tense(text, atom.start, atom.end, P)
         if tense:
             parts["tense"] = tense
         out.append(Candidate("DATE", atom.start, atom.end, text[atom.start:atom.end], parts,
@@ -345,9 +348,11 @@ def _tense(text: str, start: int, end: int, P) -> str:
     d'octobre ont donné lieu à...`, `Le salon de novembre accueillera...`)."""
     before = text[max(0, start - 60):start]
     cut = max(before.rfind("."), before.rfind("\n"), before.rfind(";"))
-    found = [(m.end(), name) for name in ("past", "future") for m in P[name].finditer(before, cut + 1)]
+    # Where both patterns end on one word, it is a future or conditional one listed by name
+    # ("devrait") that merely ends like an imperfect: the future reading wins.
+    found = [(m.end(), name == "future", name) for name in ("past", "future") for m in P[name].finditer(before, cut + 1)]
     if found:
-        return max(found)[1]
+        return max(found)[2]
     after = re.split(r"[.;!?\n]", text[end:end + 80], maxsplit=1)[0]
-    found = [(m.start(), name) for name in ("past", "future") for m in P[name].finditer(after)]
-    return min(found)[1] if found else ""
+    found = [(m.start(), name != "future", name) for name in ("past", "future") for m in P[name].finditer(after)]
+    return min(found)[2] if found else ""

@@ -137,6 +137,8 @@ def patterns() -> dict[str, re.Pattern[str]]:
             rf"(?<![\w:])(?P<h>{_CLOCK})(?:{SP}?[hH](?:{SP}?(?P<m>[0-5]\d))?|:(?P<m2>[0-5]\d))(?:{S}(?:{exact(art['day'])}))?{S}$", ic),
         "month_dir": re.compile(rf"{S}(?P<dir>{dirs})(?![\w-])", ic),
         "trigger": re.compile(rf"(?:^|[^\w-])(?:{alternation(year_triggers())}){SP}{{0,3}}$", ic),
+        # `la séance de lundi`: the date qualifies a noun
+        "of_before": re.compile(rf"(?:^|[^\w'’]){of}$", ic),
         "next_word": re.compile(rf"{S}(?P<w>[^\W\d_]{{1,20}})"),
         "day_tail": re.compile(rf"(?P<comma>,)?{S}(?P<w>[^\W\d_][\w'’-]{{0,20}})"),
         "prev_word": re.compile(r"(?P<w>[^\W\d_][\w'’.°-]{0,24}|n°|nº|\(UE\)|\(CE\))[ \u00a0\u202f]{0,3}$"),
