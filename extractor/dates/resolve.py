@@ -57,7 +57,8 @@ class Story:
     def __init__(self, candidates: list[Candidate], ctx: DocContext):
         self.ctx = ctx
         self.doc_date = ctx.document_date
-        self.focus = _focus_year(candidates, ctx.document_date) if ctx.document_date else _text_year(candidates)
+        # With no issue date, the year the text is about completes partial dates.
+        self.focus = None if ctx.document_date else _text_year(candidates)
         self.last: dict[str, End] = {}  # "day", "month", "year", "quarter", "half" -> the last end named so
         self.written: tuple[str, int] | None = None  # (paragraph, year) of the last year written outright
 
@@ -99,7 +100,7 @@ class Story:
         if end.month is None and end.day is not None and end.easter_offset is None:
             return self._day_alone(end, c, tense)
         if self.doc_date is not None:
-            return with_year(end, partial_year(end, self.doc_date, tense, forward, self.focus))
+            return with_year(end, partial_year(end, self.doc_date, tense, forward))
         if end.direction:
             raise Unresolvable("dernier / prochain with no issue date")
         year = self._year_from_text(c)
@@ -189,18 +190,6 @@ def _is_range(c: Candidate) -> bool:
 
 def _weekday_fits(year: int, end: End) -> bool:
     return end.day <= monthrange(year, end.month)[1] and date(year, end.month, end.day).weekday() == end.weekday
-
-
-def _focus_year(candidates: list[Candidate], doc_date: date) -> int | None:
-    """The year the release is plainly about (`Budget 2025` named eight times, the
-    previous year never), if any: partial dates with no tense or cue belong to it."""
-    years = [v for c in candidates for k, v in c.parts.items() if k in ("year", "hi.year") and len(v) == 4]
-    last, this = years.count(str(doc_date.year - 1)), years.count(str(doc_date.year))
-    if last >= 3 and last >= 2 * this:
-        return doc_date.year - 1
-    if this >= 3 and this >= 2 * last:
-        return doc_date.year
-    return None
 
 
 def _text_year(candidates: list[Candidate]) -> int | None:

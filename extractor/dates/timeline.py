@@ -120,13 +120,14 @@ def shift_month(year: int, month: int, step: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def partial_year(end: End, doc_date: date, tense: str = "", forward: bool = False, focus: int | None = None) -> int:
+def partial_year(end: End, doc_date: date, tense: str = "", forward: bool = False) -> int:
     """The year of an end written without one, with an issue date.
 
     In order: a direction word (`dernier`, `prochain`), a past tense (the latest one
     already begun), a forward cue or a future tense (`dès`, `d'ici`, `ouvrira`: the
-    first one not yet over), the
-    year the release is plainly about, else the instance nearest the issue date.
+    first one not yet over), else the instance nearest the issue date. (The year a
+    release is mostly about does not decide: a bare `janvier` in a March release on last
+    year's results was, in the corpus, as often this January as last.)
     """
     first, last = end.months()
     if end.easter_offset is not None:
@@ -152,8 +153,6 @@ def partial_year(end: End, doc_date: date, tense: str = "", forward: bool = Fals
         year = max(y for y in (y0 - 2, y0 - 1, y0) if start(y) <= now)
     elif forward or tense == "future":
         year = min(y for y in (y0 - 1, y0, y0 + 1) if stop(y) >= now)
-    elif focus:
-        year = focus
     else:
         distance = lambda y: max(start(y) - now, now - stop(y), 0)  # noqa: E731
         # The issue year unless another instance is clearly nearer (a "décembre" in a
