@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -123,21 +122,12 @@ def test_a_dask_worker_that_cannot_load_the_copy_stops_the_job_in_one_line(saved
 
 
 def test_serve_workers_load_the_edited_copy(edited):
-    from test_serve import cli, free_port, request
+    from test_serve import cli, free_port, request, wait_until_ready
 
     port = free_port()
     proc = cli("serve", "--port", port, "--workers", 1, "--pipeline", edited)
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert proc.poll() is None, proc.communicate()[1]
-            try:
-                if request(port, "GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+        wait_until_ready(proc, port)
         status, _, body = request(port, "POST", "/v1/extract", {"text": TEXT})
         assert status == 200 and edited_effect(json.loads(body)) == SEEN_BY_COPY
     finally:

@@ -46,6 +46,20 @@ def inputs(tmp_path_factory):
     return [SEED_TXT, legacy]
 
 
+def wait_until_ready(proc, port: int, seconds: float = 300) -> None:
+    """Until the server started by `proc` answers /health with 200 (it loads its workers first)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert proc.poll() is None, proc.communicate()[1]
+        try:
+            if request(port, "GET", "/health")[0] == 200:
+                return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def server(inputs, tmp_path_factory):
     """The server's port, and the CLI's records for `inputs` (made while the server starts, to
@@ -57,16 +71,7 @@ def server(inputs, tmp_path_factory):
     out, err = reference.communicate(timeout=300)
     assert reference.returncode == 0, err
     records = {r["doc_id"]: r for r in map(json.loads, out.splitlines())}
-    deadline = time.monotonic() + 300
-    while True:
-        assert proc.poll() is None, proc.communicate()[1]
-        try:
-            if request(port, "GET", "/health")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.2)
+    wait_until_ready(proc, port)
     yield port, records
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
