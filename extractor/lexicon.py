@@ -65,9 +65,13 @@ def _default_folder() -> str:
     return str(models_dir().resolve())
 
 
+def _bound_key() -> str:
+    return _BOUND.get() or _default_folder()
+
+
 def data_dir() -> Path:
     """The folder the loaders read now."""
-    return Path(_BOUND.get() or _default_folder())
+    return Path(_bound_key())
 
 
 @contextmanager
@@ -98,7 +102,7 @@ def per_folder(fn: F | None = None, *, maxsize: int | None = None) -> F:
 
     @wraps(fn)
     def cached(*args, **kwargs):
-        folder = _BOUND.get() or _default_folder()
+        folder = _bound_key()
         memo = by_folder.get(folder)
         if memo is None:
             memo = by_folder.setdefault(folder, lru_cache(maxsize)(fn))

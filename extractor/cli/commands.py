@@ -93,7 +93,7 @@ def _read_inputs(paths: list[Path | None], args: argparse.Namespace, errors: lis
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from ..api import Extractor
+    from ..batch.engines import load_extractor
 
     pipeline = saved_pipeline(args.pipeline)
     paths = text_paths(args.paths)
@@ -103,7 +103,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise UsageError(f"two inputs share the doc_id {dup[0]!r} (file stem)")
-    extractor = Extractor.from_disk(pipeline) if pipeline else Extractor()
+    extractor = load_extractor(pipeline)
     errors: list[str] = []
     where = args.output or "standard output"
     with writing(where):

@@ -10,7 +10,7 @@ import re
 
 from .. import cues
 from .atoms import Atom
-from .lexicon import date_lexicon, exact, fold, grammar, leading
+from .lexicon import date_lexicon, exact, fold, grammar
 from ..lexicon import per_folder
 
 __all__ = ["relative"]
@@ -28,7 +28,6 @@ def _words() -> dict[str, re.Pattern[str]]:
     conn, art, lex = grammar("connectors"), grammar("articles"), date_lexicon()
     elided = [a for a in art["singular"] if a.endswith("'")]
     return {
-        "of_before": re.compile(rf"(?:^|\W){leading(conn['of'], ' ')}$"),
         "at_before": re.compile(rf"(?:^|\W)(?:{exact(conn['at'])}) $"),
         "followers": re.compile(rf"[ \u00a0]{{1,3}}(?!(?:{exact(grammar('relative_day_followers')['words'])})\b)[^\W\d_]"),
         "emphasis": re.compile(rf"[ \u00a0]+(?:(?:{exact(lex.issue_day_emphasis)})[ \u00a0]+)?([\w'’]+)"),
@@ -50,7 +49,7 @@ def _days(text: str, P) -> list[Atom]:
     for m in P["relday"].finditer(text):
         word = fold(m.group("r"))
         before = text[max(0, m.start() - 12):m.start()].translate(_APOS).lower()
-        if W["of_before"].search(before):
+        if P["of_before"].search(text, max(0, m.start() - 12), m.start()):
             continue  # "les métiers de demain", "le monde d'aujourd'hui": generic
         if W["at_before"].search(before) and lex.relative_days[word] == 0:
             continue  # "à ce jour": so far, not the issue date
