@@ -105,20 +105,49 @@ def test_dask_workers_load_the_edited_copy(edited, tmp_path):
     assert edited_effect(json.loads(out.read_text(encoding="utf-8"))) == SEEN_BY_COPY
 
 
-def test_a_dask_worker_that_cannot_load_the_copy_stops_the_job_in_one_line(saved, tmp_path):
+@pytest.fixture
+def broken(saved, tmp_path):
+    """A saved pipeline that passes the folder check but that no worker can load."""
+    folder = tmp_path / "broken"
+    shutil.copytree(saved, folder)
+    (folder / "press_date" / "lexicon" / "dates.json").write_text("{oops", encoding="utf-8")
+    return folder
+
+
+def previous_run(tmp_path):
+    """OUT and ERR as an earlier run left them: a job that cannot start must not empty them."""
+    out, err = tmp_path / "out.jsonl", tmp_path / "out.errors.jsonl"
+    out.write_text('{"doc_id": "earlier", "text": "kept"}\n', encoding="utf-8")
+    err.write_text('{"doc_id": "failed earlier", "stage": "read", "reason": "kept"}\n', encoding="utf-8")
+    return out, err, (out.read_bytes(), err.read_bytes())
+
+
+def test_a_dask_worker_that_cannot_load_the_copy_stops_the_job_in_one_line(broken, tmp_path):
     pytest.importorskip("distributed")
     from extractor.batch.jobs import BatchError, run_batch
 
-    broken = tmp_path / "broken"
-    shutil.copytree(saved, broken)
-    (broken / "press_date" / "lexicon" / "dates.json").write_text("{oops", encoding="utf-8")
     source = tmp_path / "docs.jsonl"
     source.write_text(json.dumps({"doc_id": "d", "text": TEXT}) + "\n", encoding="utf-8")
+    out, err_path, before = previous_run(tmp_path)
     with pytest.raises(BatchError) as err:
-        run_batch([source], tmp_path / "out.jsonl", workers=1, scheduler="local", pipeline=broken)
+        run_batch([source], out, workers=1, scheduler="local", pipeline=broken)
     assert str(err.value).startswith(f"a Dask worker could not load the pipeline from {broken}: LexiconError: "
                                      f"{broken / 'press_date' / 'lexicon' / 'dates.json'}: ")
     assert "\n" not in str(err.value)
+    assert (out.read_bytes(), err_path.read_bytes()) == before
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_that_cannot_load_the_copy_leave_the_last_run_s_output(broken, texts, tmp_path, workers):
+    out, err, before = previous_run(tmp_path)
+    proc = run("batch", texts, "-o", out, "--workers", workers, "--pipeline", broken)
+    one_line_error(proc, "could not load the pipeline" if workers > 1 else "cannot load the pipeline")
+    assert "dates.json" in proc.stderr
+    assert (out.read_bytes(), err.read_bytes()) == before
+    # The same job with a pipeline that loads starts both files afresh.
+    assert run("batch", texts, "-o", out, "--workers", workers).returncode == 0
+    assert sorted(json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()) == ["a", "b"]
+    assert err.read_text(encoding="utf-8") == ""
 
 
 def test_serve_workers_load_the_edited_copy(edited):

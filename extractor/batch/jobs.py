@@ -178,7 +178,9 @@ def run_batch(
     check_outputs(output, errors_path, sources)
 
     # Locked before anything is truncated: a second job on the same files stops
-    # here, and the first one's lines stay.
+    # here, and the first one's lines stay. Without --resume both are emptied once the
+    # job runs (its first line, or its end): a job whose workers cannot start (exit 2,
+    # like every other "cannot run") leaves the previous run's lines where they were.
     out = LineFile(output, fresh=not resume)
     try:
         # Failures are retried on resume, so ERR is rewritten: it lists what failed
@@ -191,14 +193,27 @@ def run_batch(
         done = out.resume() if resume else set()
         todo = [s for s in sources if s.doc_id not in done]
         reader = Reader(Limits(max_bytes, max_pages), Path(save_text) if save_text else None)
-        counts = _run(todo, out, err, reader, workers=workers, max_bytes=max_bytes, timeout=timeout, scheduler=scheduler,
-                      connect_timeout=connect_timeout, progress=progress, extractor=extractor, factory=factory,
-                      pipeline=pipeline, on_result=on_result)
+        try:
+            counts = _run(todo, out, err, reader, workers=workers, max_bytes=max_bytes, timeout=timeout,
+                          scheduler=scheduler, connect_timeout=connect_timeout, progress=progress,
+                          extractor=extractor, factory=factory, pipeline=pipeline, on_result=on_result)
+        except BatchError:
+            raise
+        except BaseException:
+            # Interrupted or unable to write: the job ran, and --resume finishes it from OUT.
+            _settle(out, err)
+            raise
+        _settle(out, err)
     finally:
         out.close()
         err.close()
     return Summary(len(sources), len(sources) - len(todo), counts["records"], counts["errors"],
                    time.monotonic() - started, str(output), str(errors_path), found.notes, found.unreadable)
+
+
+def _settle(*files: LineFile) -> None:
+    for f in files:
+        f.settle()
 
 
 def _run(todo: list[Source], out: LineFile, err: LineFile, reader: Reader, *, workers: int, max_bytes: int,
@@ -208,6 +223,7 @@ def _run(todo: list[Source], out: LineFile, err: LineFile, reader: Reader, *, wo
     bar = Progress(len(todo), progress)
 
     def report(result: Result) -> None:
+        _settle(out, err)  # one run's lines in both files, never this run's beside the last one's
         if "record" in result:
             try:
                 out.write(result["record"])

@@ -4,6 +4,8 @@ Each is locked for the whole job (an advisory `flock`, taken before anything is
 truncated), so a second job on the same file stops at once and the first one's
 lines are never lost. Lines are written whole, one system call each; a write that
 fails (disk full) takes back what it wrote, so OUT always ends on a complete line.
+A file started afresh is emptied only once the job runs (`settle`, or its first
+line): a job that cannot start keeps the previous run's lines.
 """
 from __future__ import annotations
 
@@ -37,8 +39,16 @@ class LineFile:
         except OSError as exc:
             raise write_failure(path, exc) from None
         self._regular = stat.S_ISREG(os.fstat(self._fd).st_mode)
-        if fresh and self._regular:
-            os.ftruncate(self._fd, 0)
+        self._stale = fresh and self._regular  # the previous run's lines, until `settle`
+
+    def settle(self) -> None:
+        """Empty a file started afresh, once: from now on it holds this run's lines only."""
+        if self._stale:
+            try:
+                os.ftruncate(self._fd, 0)
+            except OSError as exc:
+                raise write_failure(self.path, exc) from None
+            self._stale = False
 
     def _locked(self, path: Path) -> int:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
@@ -58,6 +68,7 @@ class LineFile:
         """Append one line; UnicodeEncodeError if it is not valid UTF-8, OutputError if it
         cannot be written (the file is then as it was before)."""
         data = (obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)).encode("utf-8") + b"\n"
+        self.settle()
         size = os.fstat(self._fd).st_size if self._regular else 0
         try:
             _write_all(self._fd, data)
