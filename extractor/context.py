@@ -9,7 +9,7 @@ from typing import Iterable
 
 from .candidates import Candidate, DocContext
 from .dates.context import document_date_evidence, infer_date_order
-from .lexicon import per_folder, reading, string_table
+from .lexicon import LexiconError, per_folder, reading, string_table
 
 __all__ = ["DATE_EVIDENCE", "build", "choose_document_date", "load", "detect_country"]
 
@@ -70,17 +70,35 @@ _MIN_SCORE = 2
 
 
 @per_folder
-def _country_patterns() -> dict[str, re.Pattern[str]]:
+def _country_words() -> tuple[re.Pattern[str], list[str]]:
+    """One pattern for every country's words, a named group per country (one scan of
+    the text, not one per country), and the country of each group.
+
+    One scan finds what a scan per country would as long as no word of one country is
+    found inside a word of another: checked here, so that the data cannot break it."""
     table = string_table("lexicon/countries.json", "countries")
-    return {
-        country: re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))})(?!\w)", re.IGNORECASE)
-        for country, words in table.items()
-    }
+    countries = list(table)
+
+    def alternation(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    def words_of(alternatives: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    for country in countries:
+        own = words_of(alternation(table[country]))
+        for other in countries:
+            for word in table[other] if other != country else ():
+                if (m := own.search(word)) is not None:
+                    raise LexiconError(f"lexicon/countries.json: {m.group()!r} ({country}) is found inside "
+                                       f"{word!r} ({other})")
+    groups = "|".join(f"(?P<c{i}>{alternation(table[c])})" for i, c in enumerate(countries))
+    return words_of(groups), countries
 
 
 def load() -> None:
     """Read and check the country words now (at the build of press_money, whose resolution reads them)."""
-    _country_patterns()
+    _country_words()
 
 
 def detect_country(text: str) -> str | None:
@@ -93,10 +111,11 @@ def detect_country(text: str) -> str | None:
     >>> detect_country("Une start-up de Paris lève 5 M€ auprès d'un fonds du Canada.") is None
     True
     """
-    scores = {}
-    for country, pattern in _country_patterns().items():
-        hits = [m.start() for m in pattern.finditer(text)]
-        scores[country] = sum(2 if pos < _HEAD_CHARS else 1 for pos in hits)
+    pattern, countries = _country_words()
+    scores: dict[str, int] = {}
+    for m in pattern.finditer(text):
+        country = countries[int(m.lastgroup[1:])]
+        scores[country] = scores.get(country, 0) + (2 if m.start() < _HEAD_CHARS else 1)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     if not ranked or ranked[0][1] < _MIN_SCORE or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None

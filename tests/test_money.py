@@ -62,10 +62,32 @@ def test_candidates_record_parts_and_cue():
         ("Lausanne, 4 juin - La start-up vaudoise lève CHF 12 millions à Genève.", "CH"),
         ("Paris, le 12 juin - La start-up francilienne lève 5 M€ auprès d'un fonds du Canada.", "FR"),
         ("Une annonce sans lieu.", None),
+        ("Tunis, le 3 mai 2025 – La healthtech tunisienne lève 4,5 millions de dinars.", "TN"),
+        ("ALGER, 3 mai – Le groupe algérien investit 300 millions de dinars à Oran.", "DZ"),
+        # one word of each: a tie, no country
+        ("Une usine à Sfax et une autre à Casablanca.", None),
     ],
 )
 def test_detect_country(text, country):
     assert detect_country(text) == country
+
+
+def test_a_country_word_found_inside_another_country_s_is_refused(tmp_path):
+    """All countries are counted in one scan, which would miss `Vaud` (CH) inside a
+    (made-up) French `Pays de Vaud`: the data check refuses it."""
+    import json
+    import shutil
+
+    from extractor import context
+    from extractor.lexicon import models_dir, reading
+
+    shutil.copytree(models_dir() / "lexicon", tmp_path / "lexicon")
+    path = tmp_path / "lexicon" / "countries.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["countries"]["FR"].append("Pays de Vaud")
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with reading(tmp_path), pytest.raises(LexiconError, match=r"'Vaud' \(CH\) is found inside 'Pays de Vaud' \(FR\)"):
+        context.load()
 
 
 def test_currency_data_is_checked_against_iso_codes():
