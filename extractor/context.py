@@ -9,6 +9,7 @@ from typing import Iterable
 
 from .candidates import Candidate, DocContext
 from .dates.context import document_date_evidence, infer_date_order
+from .folding import alternation as text_alternation
 from .lexicon import LexiconError, per_folder, reading, string_table
 
 __all__ = ["DATE_EVIDENCE", "build", "choose_document_date", "load", "detect_country"]
@@ -79,20 +80,17 @@ def _country_words() -> tuple[re.Pattern[str], list[str]]:
     table = string_table("lexicon/countries.json", "countries")
     countries = list(table)
 
-    def alternation(words) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
     def words_of(alternatives: str) -> re.Pattern[str]:
         return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
     for country in countries:
-        own = words_of(alternation(table[country]))
+        own = words_of(text_alternation(table[country], space=" "))
         for other in countries:
             for word in table[other] if other != country else ():
                 if (m := own.search(word)) is not None:
                     raise LexiconError(f"lexicon/countries.json: {m.group()!r} ({country}) is found inside "
                                        f"{word!r} ({other})")
-    groups = "|".join(f"(?P<c{i}>{alternation(table[c])})" for i, c in enumerate(countries))
+    groups = "|".join(f"(?P<c{i}>{text_alternation(table[c], space=' ')})" for i, c in enumerate(countries))
     return words_of(groups), countries
 
 
