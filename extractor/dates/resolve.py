@@ -230,7 +230,7 @@ def iso(end: End) -> str:
     if end.month is None:
         return f"{y}"
     if end.half_month:
-        return day(y, end.month, 1 if end.half_month == 1 else 16).isoformat()
+        return end.first_day().isoformat()
     if end.day is None:
         return f"{y}-{end.month:02d}"
     if end.week_of:

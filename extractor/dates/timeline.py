@@ -71,6 +71,8 @@ class End:
             raise Unresolvable("no year")
         if self.day and self.month:
             return day(self.year, self.month, self.day)
+        if self.half_month and self.month:
+            return day(self.year, self.month, 1 if self.half_month == 1 else 16)
         if self.easter_offset is not None:
             return easter(self.year) + timedelta(days=self.easter_offset)
         first, _ = self.months()
