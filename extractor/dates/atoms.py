@@ -103,11 +103,6 @@ def words(text: str, P) -> list[Atom]:
         if "y" in g or "yy" in g:
             parts["year"] = g.get("y") or g["yy"]
         out.append(Atom(start, m.end(), "calendar", parts))
-    for m in P["month_pair"].finditer(text):
-        # two atoms, which range assembly joins across the hyphen like any other dash
-        out.append(Atom(m.start("m"), m.end("m"), "calendar", {"month": m.group("m")}))
-        second = {"month": m.group("m2")} | ({"year": m.group("y")} if m.group("y") else {})
-        out.append(Atom(m.start("m2"), m.end(), "calendar", second))
     for m in P["ordinal_day"].finditer(text):
         parts = {"day": m.group("d"), "month": m.group("m")}
         if m.group("y"):

@@ -80,10 +80,6 @@ def patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:(?<![\w-])|(?<=mi-)|(?<=\d[-–]))(?:(?P<wd>{weekdays}),?{S})?(?:(?P<d>{day}){S})?"
             rf"(?P<m>{months}|(?:{abbr})\.?)"
             rf"(?:{S}{of}?(?P<y>{YEAR}){END_NUM}|{S}{APO}?(?P<yy>\d\d)(?=[;:)!?\]\r\n]|[.,](?!\d)|$|{S}(?:{range_conn})(?![\w'’])))?(?![\w-])", ic),
-        # `juillet-août`: the word pattern refuses a month glued to a hyphen (`mi-juillet`, `Saint-Jean`);
-        # two months joined by one are a range, each end read as a month of its own
-        "month_pair": re.compile(
-            rf"(?<![\w-])(?P<m>{months})-(?P<m2>{months})(?:{S}{of}?(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
         "ordinal_day": re.compile(
             rf"(?<![\w-])(?P<d>{DAY})(?:{alternation(_table('ordinal_day', 'suffixes'))}){S}(?:{alternation(_table('ordinal_day', 'nouns'))})"
             rf"{S}{of}(?P<m>{months})(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
