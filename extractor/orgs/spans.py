@@ -268,8 +268,10 @@ def is_term_acronym(doc: Doc, start: int, end: int, words: Words) -> bool:
         return False
     lower = view.lower_
     j, seen = start - 2, 0
-    while j >= 0 and seen < 8:
-        if view.punct[j] or view.space[j] or view.breaks[j + 1]:
+    while j >= 0:
+        if texts[j] == ",":
+            return False  # `de l'économie, de l'emploi et des solidarités (DREETS)`: a list runs on before it
+        if view.punct[j] or view.space[j] or view.breaks[j + 1] or view.like_num[j]:
             break
         if words.has("determiners", texts[j]) and lower[j] not in words.as_written["of"]:
             if j > 0 and lower[j - 1] in words.as_written["of"] | words.as_written["prepositions"]:
@@ -278,9 +280,18 @@ def is_term_acronym(doc: Doc, start: int, end: int, words: Words) -> bool:
             break
         if texts[j][:1].isupper():
             return False  # `Agence nationale de la recherche (ANR)`: a name defines it
+        if words.has("institution_heads", texts[j]):
+            return False  # `la direction générale de l'offre de soins (DGOS)`: a body, written in lower case
+        if seen == _TERM_REACH:
+            return False  # the phrase's start is out of sight: what it names is not known
         j -= 1
         seen += 1
     return seen > 0
+
+
+# Words of a defining phrase read back from its parenthesis: long enough for `l'indice des loyers
+# des activités tertiaires (ILAT)`, short of a whole clause.
+_TERM_REACH = 12
 
 
 def repair(
