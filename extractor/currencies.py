@@ -33,6 +33,8 @@ class Unit:
     # endings of a masculine plural agreeing with it, and words that only look so.
     homonym_endings: tuple[str, ...] = ()
     homonym_except: frozenset[str] = frozenset()
+    # A specific currency whose issuer the country still decides (`FCFA`: West or Central Africa's franc)
+    regional: bool = False
 
     def agrees_with_homonym(self, next_word: str) -> bool:
         """Whether the word after this currency word shows it is the homonym noun.
@@ -48,8 +50,8 @@ class Unit:
 
     @property
     def bare(self) -> bool:
-        """A word whose currency depends on the text (`$`, `francs`)."""
-        return bool(self.by_country)
+        """A word whose currency depends on the text (`$`, `francs`), not a regional code (`FCFA`)."""
+        return bool(self.by_country) and not self.regional
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,23 @@ def read_unit(row: dict) -> Unit:
         raise LexiconError(f"{_FILE}: {iso} divisor must be a decimal string") from None
     if divisor <= 0:
         raise LexiconError(f"{_FILE}: {iso} divisor must be positive")
+    try:
+        factor = Decimal(row.get("factor", "1"))
+    except (TypeError, InvalidOperation):
+        raise LexiconError(f"{_FILE}: {iso} factor must be a decimal string") from None
+    if factor < 1 or divisor != 1 and factor != 1:
+        raise LexiconError(f"{_FILE}: {iso} factor must be at least 1, and a unit has a factor or a divisor, not both")
+    # a code that carries its scale (MMDH, milliards de dirhams) is a unit worth `factor` of them
+    divisor /= factor
     homonym = row.get("homonym_after", {})
     if not isinstance(homonym, dict):
         raise LexiconError(f"{_FILE}: {iso} homonym_after must be an object")
     endings, exceptions = (_strings({"iso": iso, **homonym}, key) for key in ("endings", "except"))
+    regional = row.get("regional", False)
+    if not isinstance(regional, bool) or (regional and not countries):
+        raise LexiconError(f"{_FILE}: {iso} regional must be true or false, and true only with by_country")
     return Unit(iso, divisor, dict(countries), row.get("family"), bool(row.get("needs_scale", False)),
-                tuple(endings), frozenset(e.lower() for e in exceptions))
+                tuple(endings), frozenset(e.lower() for e in exceptions), regional)
 
 
 @per_folder
@@ -139,21 +152,20 @@ def resolve(unit: Unit, country: str | None, named: Mapping[str, str]) -> str:
     >>> resolve(dollar, "CA", {}), resolve(dollar, None, {}), resolve(dollar, None, {"dollar": "CAD"})
     ('CAD', 'USD', 'CAD')
     """
-    if not unit.bare:
-        return unit.iso
     if country in unit.by_country:
         return unit.by_country[country]
-    if unit.family and unit.family in named:
+    if unit.bare and unit.family and unit.family in named:
         return named[unit.family]
     return unit.iso
 
 
-def named_in(units: list[Unit]) -> dict[str, str]:
-    """Family -> ISO for each family that the given units name with exactly one specific currency."""
+def named_in(units: list[Unit], country: str | None = None) -> dict[str, str]:
+    """Family -> ISO for each family that the given units name with exactly one specific currency
+    (a regional one as the country reads it)."""
     seen: dict[str, set[str]] = {}
     for unit in units:
         if unit.family and not unit.bare:
-            seen.setdefault(unit.family, set()).add(unit.iso)
+            seen.setdefault(unit.family, set()).add(unit.by_country.get(country, unit.iso))
     return {family: next(iter(isos)) for family, isos in seen.items() if len(isos) == 1}
 
 

@@ -52,7 +52,8 @@ def pattern() -> re.Pattern[str]:
     digit_word = rf"(?(wnum)(?!)|(?(hwords)(?!)|(?:{cur['digit_words']})))"
     currency_after = (
         rf"(?:(?:{SP}{{1,2}}{of}|{SP}{{0,2}})(?P<cur>{symbol}|{code})"
-        rf"|{SP}{{1,2}}{of}?(?P<curw>(?i:{cur['words']}|{cur['scale_words']}|{digit_word}))(?![\w]))"
+        # a word that runs into a compound is another word (`3 francs-tireurs`)
+        rf"|{SP}{{1,2}}{of}?(?P<curw>(?i:{cur['words']}|{cur['scale_words']}|{digit_word}))(?![\w]|-[^\W\d_]))"
     )
     opener, range_sep = numbers.range_pieces()
     number_first = (
@@ -275,7 +276,7 @@ def amount(parts: dict[str, str]) -> tuple[Decimal, Decimal | None]:
 def resolve_all(candidates: list[Candidate], ctx: DocContext) -> list[Mention]:
     """Mentions with exact values and ISO codes; the document decides bare `$`/`francs`."""
     units = [currencies.lookup(c.parts["currency"]) for c in candidates]
-    named = currencies.named_in(units)
+    named = currencies.named_in(units, ctx.country)
     mentions = []
     for cand, unit in zip(candidates, units):
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from decimal import Decimal
+
 import pytest
 import spacy
 
@@ -95,6 +97,21 @@ def test_currency_data_is_checked_against_iso_codes():
         currencies.read_unit({"iso": "EURO"})
     with pytest.raises(LexiconError):
         currencies.read_unit({"iso": "GBP", "divisor": "zero"})
+
+
+def test_a_code_carrying_its_scale_and_a_regional_code_are_checked():
+    assert currencies.read_unit({"iso": "MAD", "codes": ["MMDH"], "factor": "1000000000"}).divisor == Decimal("1E-9")
+    with pytest.raises(LexiconError, match="factor"):
+        currencies.read_unit({"iso": "MAD", "factor": "0.5"})
+    with pytest.raises(LexiconError, match="factor"):
+        currencies.read_unit({"iso": "EUR", "divisor": "100", "factor": "1000"})
+    with pytest.raises(LexiconError, match="regional"):
+        currencies.read_unit({"iso": "XOF", "regional": True})
+    fcfa = currencies.lookup("FCFA")
+    assert not fcfa.bare and fcfa.regional
+    # the country reads a regional code, and lends that reading to the bare word of its family
+    assert currencies.resolve(fcfa, "CM", {}) == "XAF" and currencies.resolve(fcfa, None, {}) == "XOF"
+    assert currencies.named_in([fcfa], "GA") == {"franc": "XAF"}
 
 
 def test_one_character_symbols_of_one_currency_are_data():
