@@ -165,7 +165,7 @@ def named_in(units: list[Unit], country: str | None = None) -> dict[str, str]:
     seen: dict[str, set[str]] = {}
     for unit in units:
         if unit.family and not unit.bare:
-            seen.setdefault(unit.family, set()).add(unit.by_country.get(country, unit.iso))
+            seen.setdefault(unit.family, set()).add(resolve(unit, country, {}))
     return {family: next(iter(isos)) for family, isos in seen.items() if len(isos) == 1}
 
 

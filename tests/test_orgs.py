@@ -53,6 +53,30 @@ def test_repair_trims_to_the_name(extractor, text, proposed, expected):
     assert doc[start:end].text == expected
 
 
+@pytest.mark.parametrize(
+    "text, acronym, term",
+    [
+        ("Les salariés ont approuvé l'accord de performance collective (APC) en mars.", "APC", True),
+        pytest.param("Une hausse de 3 % du ratio de fonds propres de base durs (CET1) est attendue.", "CET1", True,
+                     marks=pytest.mark.xfail(strict=True, reason="`fonds` is also the head of a body's name "
+                                             "(Fonds de solidarité FTQ), so `fonds propres` reads as one")),
+        # a body written in lower case: its head noun says so
+        ("Le dossier a été reçu par la direction générale de l'offre de soins (DGOS) hier.", "DGOS", False),
+        # a comma list runs on before the parenthesis: where the phrase starts is not seen
+        ("Elle rejoint la direction de l'économie, de l'emploi et des solidarités (DREETS).", "DREETS", False),
+        # twelve words back and still no start: not known
+        ("Voici le programme national de soutien technique de modernisation durable de petites "
+         "exploitations agricoles familiales de montagne (PNSTM).", "PNSTM", False),
+    ],
+)
+def test_an_acronym_defined_by_a_common_noun_phrase(extractor, text, acronym, term):
+    from extractor.orgs.spans import is_term_acronym
+
+    doc = extractor.nlp.make_doc(text)
+    i = next(t.i for t in doc if t.text == acronym)
+    assert is_term_acronym(doc, i, i + 1, org_data.words()) is term
+
+
 def test_sub_unit_is_its_parent(extractor):
     found = extractor.extract("Service presse de la Région Ile-de-France - service.presse@iledefrance.fr").organizations
     assert [m.text for m in found] == ["Région Ile-de-France"]
