@@ -177,6 +177,52 @@ def test_anchored_matcher_finds_what_the_whole_doc_matcher_finds(extractor):
         assert set(anchored(doc)) == expected
 
 
+def _gazetteer_spellings():
+    from extractor.orgs.sources import strip_accents
+
+    forms = org_data.knowledge(org_data.DEFAULT_GAZETTEER, org_data.DEFAULT_NOT_ORGS).forms
+    return sorted({v for f in forms for s in (f, strip_accents(f)) for v in (s, s.replace("'", "’"), s.replace("’", "'"))})
+
+
+def test_gazetteer_spellings_are_tokenized_as_the_tokenizer_would(extractor):
+    """The gazetteer tokenizes its spellings without building Docs: the tokens are
+    `nlp.make_doc`'s for every spelling of the bundled gazetteer, and for the shapes
+    that must go through the tokenizer (elision, hyphen, dots, digits, odd spacing)."""
+    from extractor.orgs.sources import SpellingTokens
+
+    nlp = extractor.nlp
+    tokens = SpellingTokens(nlp)
+    shapes = ["Ville d’Angers", "Saint-Étienne Métropole", "A.P. Moller", "Point.P", "3M France", "AT&T",
+              "Crédit  Agricole", "Caisse\tdes Dépôts", "l'Oréal", "Mistral.ai"]
+    with_docs = {s: tuple(t.text for t in nlp.make_doc(s)) for s in _gazetteer_spellings() + shapes}
+    assert {s: tokens(s) for s in with_docs} == with_docs
+
+
+def test_gazetteer_finds_what_phrase_matchers_find(extractor):
+    """Its lookup of token tuples finds, on every fixture, the spans and names that spaCy's
+    PhraseMatcher (ORTH for the exact spellings, LOWER for the others) finds."""
+    from pathlib import Path
+
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    nlp = extractor.nlp
+    gazetteer = nlp.get_pipe("press_org").detect.gazetteer
+    matchers = {True: PhraseMatcher(nlp.vocab, attr="ORTH"), False: PhraseMatcher(nlp.vocab, attr="LOWER")}
+    for exact, table in ((True, gazetteer.exact), (False, gazetteer.lower)):
+        for key, names in table.items():
+            for name in names:
+                matchers[exact].add(name, [Doc(nlp.vocab, words=list(key))])
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("fixtures/press_releases").glob("*.txt"))]
+    texts.append("la SNCF, Orange et orange, BPIFRANCE, Bpifrance, la Ville d’Angers et la ville d'Angers")
+    found = 0
+    for doc in nlp.pipe(texts, disable=nlp.pipe_names):
+        expected = {(nlp.vocab.strings[k], s, e, exact) for exact, m in matchers.items() for k, s, e in m(doc)}
+        assert set(gazetteer.matches(doc)) == expected
+        found += len(expected)
+    assert found > 100
+
+
 def test_a_pattern_that_cannot_be_anchored_is_refused(extractor):
     from extractor.lexicon import LexiconError
     from extractor.orgs.anchors import AnchoredMatcher

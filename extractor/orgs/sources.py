@@ -6,11 +6,12 @@ sources never decide; `rules` and `learned` do.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from itertools import compress
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..components import per_doc
@@ -55,34 +56,66 @@ def ents(doc: Doc) -> tuple:
 
 class Gazetteer:
     """Known organizations, matched with and without accents; acronyms and names that
-    are also common words match their case exactly."""
+    are also common words match their case exactly.
+
+    Matched as tuples of token texts (exact, or lowercased: what spaCy's PhraseMatcher
+    with ORTH or LOWER compares) looked up from each token: the 12,000 spellings would
+    cost a third of a second at every start as PhraseMatcher Docs, and most of them are
+    plain words that the tokenizer leaves whole (`SpellingTokens`)."""
 
     def __init__(self, nlp: Language, words: org_data.Words, knowledge: org_data.Knowledge):
         self.words = words
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entries: dict[str, org_data.GazetteerEntry] = {}
-        # name -> the spellings to match, keyed by what the matcher compares (a building
-        # cost: a spelling that differs only in case is one pattern for the LOWER matcher)
-        exact: dict[str, dict[str, str]] = {}
-        lower: dict[str, dict[str, str]] = {}
+        tokens = SpellingTokens(nlp)
+        # spelling's tokens (lowercased for the case-blind table) -> names, and the lengths
+        # of the spellings by their first token (one-token spellings) or first two
+        self.exact: dict[tuple[str, ...], list[str]] = {}
+        self.lower: dict[tuple[str, ...], list[str]] = {}
+        self._lengths: tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]] = ({}, {})
         for form, entry in knowledge.forms.items():
             self.entries[entry.name] = entry
             is_exact = entry.exact or is_acronym(form)
-            table = exact if is_exact else lower
+            table, lengths = (self.exact, self._lengths[0]) if is_exact else (self.lower, self._lengths[1])
             # French text writes the apostrophe straight or curly: `Ville d'Angers`, `Ville d’Angers`
             for spelling in {v for f in (form, strip_accents(form)) for v in (f, f.replace("'", "’"), f.replace("’", "'"))}:
-                table.setdefault(entry.name, {}).setdefault(spelling if is_exact else spelling.lower(), spelling)
-        for matcher, table in ((self.exact, exact), (self.lower, lower)):
-            for name, spellings in table.items():
-                matcher.add(name, [nlp.make_doc(spelling) for spelling in spellings.values()])
+                # tokenized as written (`Point.P` is one token, `point.p` three), compared lowercased
+                key = tokens(spelling) if is_exact else tuple(t.lower() for t in tokens(spelling))
+                if not key:
+                    continue
+                names = table.setdefault(key, [])
+                if entry.name not in names:
+                    names.append(entry.name)
+                    known = lengths.setdefault(key[:2], [])
+                    if len(key) not in known:
+                        known.append(len(key))
+        for lengths in self._lengths:
+            for known in lengths.values():
+                known.sort()
+
+    def matches(self, doc: Doc) -> list[tuple[str, int, int, bool]]:
+        """(name, start, end, exact) of every spelling found, by start then length: the
+        case-sensitive table's first."""
+        view = token_view(doc)
+        out = []
+        for exact, table, lengths, texts in ((True, self.exact, self._lengths[0], view.texts),
+                                             (False, self.lower, self._lengths[1], view.lower_)):
+            n = len(texts)
+            # looked up at C speed: few words, and fewer pairs of words, start a spelling
+            for starts in (list(map(lengths.get, zip(texts))), list(map(lengths.get, zip(texts, texts[1:])))):
+                for i in compress(range(n), starts):
+                    for size in starts[i]:
+                        if i + size > n:
+                            break
+                        for name in table.get(tuple(texts[i : i + size]), ()):
+                            out.append((name, i, i + size, exact))
+        out.sort(key=lambda m: (not m[3], m[1], m[2]))
+        return out
 
     def __call__(self, doc: Doc) -> list[Proposal]:
         out = []
         view = token_view(doc)
-        matches = [(m, True) for m in self.exact(doc)] + [(m, False) for m in self.lower(doc)]
-        for (key, start, end), exact in matches:
-            entry = self.entries[doc.vocab.strings[key]]
+        for name, start, end, exact in self.matches(doc):
+            entry = self.entries[name]
             # Lowercase text is a common word (`orange`), not the company.
             if not exact and view.lower[start] and not entry.name[:1].islower():
                 continue
@@ -98,6 +131,37 @@ class Gazetteer:
             else:
                 out.append(Proposal(start, end, 0, "gazetteer", {"gazetteer": entry.name}))
         return out
+
+
+_OTHER_SPACE = re.compile(r"[^\S ]")  # white space other than one plain space
+
+
+class SpellingTokens:
+    """The token texts the pipeline's tokenizer makes of a short spelling, without a Doc.
+
+    spaCy tokenizes each space-separated piece on its own, and leaves a piece made only
+    of letters whole unless it is a special case; only the other pieces (`d’Angers`,
+    `Saint-Étienne`, `A.P.`) go through the tokenizer, once each.
+    tests/test_orgs.py checks the result against `nlp.make_doc` on the whole gazetteer."""
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
+        inner = getattr(nlp.tokenizer, "tokenizer", nlp.tokenizer)  # under the guard, if any
+        self.special = getattr(inner, "rules", None) or {}
+        self._pieces: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, spelling: str) -> tuple[str, ...]:
+        pieces = spelling.split(" ")
+        if not all(pieces) or _OTHER_SPACE.search(spelling):
+            return tuple(t.text for t in self.nlp.make_doc(spelling))  # odd spacing: as the tokenizer sees it
+        return tuple(t for piece in pieces for t in self.piece(piece))
+
+    def piece(self, piece: str) -> tuple[str, ...]:
+        if piece.isalpha() and piece not in self.special:
+            return (piece,)
+        if piece not in self._pieces:
+            self._pieces[piece] = tuple(t.text for t in self.nlp.make_doc(piece))
+        return self._pieces[piece]
 
 
 class Patterns:
