@@ -142,10 +142,13 @@ def per_doc(doc: Doc, key: str, compute: Callable[[Doc], object]):
     """A value computed once per Doc and shared by the components. spaCy rebuilds
     `doc.text` from the tokens at every access, and rules that ask the same question
     of many spans would otherwise pay O(n) per span."""
-    cache = doc.user_data.setdefault("press_cache", {})
-    if key not in cache:
-        cache[key] = compute(doc)
-    return cache[key]
+    # asked a thousand times a document: the hit is the fast path
+    try:
+        return doc.user_data["press_cache"][key]
+    except KeyError:
+        cache = doc.user_data.setdefault("press_cache", {})
+        cache[key] = value = compute(doc)
+        return value
 
 
 def doc_text(doc: Doc) -> str:

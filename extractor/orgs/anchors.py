@@ -34,6 +34,9 @@ class _Anchored:
     matcher: Matcher
     reach: int  # the most tokens a match spans
     regexes: tuple[re.Pattern[str], ...]
+    # what the token after the first must be, when the pattern says it exactly: (on the
+    # lowercased text?, words, regular expressions); None when the second token is optional
+    second: tuple[bool, frozenset[str], tuple[re.Pattern[str], ...]] | None = None
 
 
 class AnchoredMatcher:
@@ -49,7 +52,8 @@ class AnchoredMatcher:
             unbounded = any(t.get("OP") in ("*", "+") for t in pattern.tokens)
             regexes = self._index(pattern, order)
             self.patterns.append(_Anchored(pattern.id, order, matcher,
-                                           UNBOUNDED_REACH if unbounded else len(pattern.tokens), regexes))
+                                           UNBOUNDED_REACH if unbounded else len(pattern.tokens), regexes,
+                                           _second_token(pattern.tokens)))
             if regexes:
                 self.scanned.append(order)
 
@@ -88,11 +92,17 @@ class AnchoredMatcher:
         """(pattern id, start, end) of every match, sorted by start, end and pattern order."""
         starts: dict[int, list[int]] = {}
         openers = self._openers
-        for i, text in enumerate(token_texts(doc)):
+        texts = token_texts(doc)
+        last = len(texts) - 1
+        for i, text in enumerate(texts):
             orders = openers.get(text)
             if orders is None:
                 orders = self._opened_by(text)
             for order in orders:
+                second = self.patterns[order].second
+                # `, la` opens dozens of windows a document: the second token shuts most of them
+                if second is not None and (i == last or not _is_second(second, texts[i + 1])):
+                    continue
                 starts.setdefault(order, []).append(i)
         found = set()
         n = len(doc)
@@ -114,3 +124,30 @@ def _windows(positions: list[int], reach: int, n: int):
             b = min(n, positions[i] + reach)
         yield a, b
         i += 1
+
+
+def _second_token(tokens: list[dict]) -> tuple[bool, frozenset[str], tuple[re.Pattern[str], ...]] | None:
+    """The test a match's second token must pass, when the pattern's first token is
+    matched exactly once and its second at least once on one word attribute; else None."""
+    if len(tokens) < 2 or tokens[0].get("OP") or tokens[1].get("OP") not in (None, "+"):
+        return None
+    second = {k: v for k, v in tokens[1].items() if k != "OP"}
+    if len(second) != 1:
+        return None
+    ((key, value),) = second.items()
+    if key not in ("TEXT", "ORTH", "LOWER"):
+        return None
+    if isinstance(value, str):
+        return key == "LOWER", frozenset([value]), ()
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return key == "LOWER", frozenset(value["IN"]), ()
+    if isinstance(value, dict) and set(value) == {"REGEX"}:
+        return key == "LOWER", frozenset(), (re.compile(value["REGEX"]),)
+    return None
+
+
+def _is_second(test: tuple[bool, frozenset[str], tuple[re.Pattern[str], ...]], text: str) -> bool:
+    lower, words, regexes = test
+    if lower:
+        text = text.lower()
+    return text in words or any(r.search(text) for r in regexes)
