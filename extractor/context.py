@@ -1,13 +1,13 @@
 """Document context: facts about the whole release that resolution needs."""
 from __future__ import annotations
 
-import re
 from datetime import date
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Iterable
 
 from .candidates import Candidate, DocContext
+from .caseless import Caseless
 from .dates.context import document_date_evidence, infer_date_order
 from .folding import alternation as text_alternation
 from .lexicon import LexiconError, per_folder, reading, string_table
@@ -71,7 +71,7 @@ _MIN_SCORE = 2
 
 
 @per_folder
-def _country_words() -> tuple[re.Pattern[str], list[str]]:
+def _country_words() -> tuple[Caseless, list[str]]:
     """One pattern for every country's words, a named group per country (one scan of
     the text, not one per country), and the country of each group.
 
@@ -80,8 +80,8 @@ def _country_words() -> tuple[re.Pattern[str], list[str]]:
     table = string_table("lexicon/countries.json", "countries")
     countries = list(table)
 
-    def words_of(alternatives: str) -> re.Pattern[str]:
-        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    def words_of(alternatives: str) -> Caseless:
+        return Caseless(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
     for country in countries:
         own = words_of(text_alternation(table[country], space=" "))

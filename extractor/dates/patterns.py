@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..caseless import Caseless
 from ..lexicon import string_table, per_folder
 from .lexicon import alternation, date_lexicon, exact, grammar, leading, surface_words
 
@@ -36,8 +37,22 @@ def _time(name: str) -> str:
             rf"|(?P<{name}w>{words})(?![\w-]))")
 
 
+# Detection runs these over the whole text (the others read short windows), and they are
+# mostly words: their scans go through `Caseless` (the cost of dates is mostly scans;
+# the numeric ones gain nothing there, measured).
+_SCANNED = ("word", "half_month", "english", "day", "period", "first_months", "season", "holiday", "relday",
+            "relunit", "weekday")
+
+
 @per_folder
-def patterns() -> dict[str, re.Pattern[str]]:
+def patterns() -> dict[str, re.Pattern[str] | Caseless]:
+    compiled = _compiled()
+    for key in _SCANNED:
+        compiled[key] = Caseless(compiled[key].pattern, compiled[key].flags & ~re.IGNORECASE)
+    return compiled
+
+
+def _compiled() -> dict[str, re.Pattern[str]]:
     lex = date_lexicon()
     months = alternation(surface_words("months"))
     abbr = alternation(surface_words("month_abbreviations"))

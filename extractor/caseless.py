@@ -1,0 +1,107 @@
+"""Case-blind scans of a whole text at the speed of case-sensitive ones.
+
+Python's `re` cannot skip ahead in a scan under IGNORECASE: every position of the text
+is tried against every alternative, case-folded, about three times the work of the same
+pattern written in lowercase and run over `text.lower()`. A `Caseless` pattern is
+compiled both ways: scans (`finditer`) run the lowercase one over the lowercased text
+and give back matches that read the original text; anchored reads of short windows
+(`search`, `match`) and texts whose lowercase is not the same length use the
+case-blind one. tests/test_dates.py checks that both give the same matches.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from typing import Iterator
+
+__all__ = ["Caseless", "lowercase_source"]
+
+# What stays as written in a pattern's source: escapes (`\W` is not `\w`) and group names.
+_KEEP = re.compile(r"\\(?:N\{[^}]*\}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)|\(\?P<\w+>|\(\?P=\w+\)", re.DOTALL)
+
+
+def lowercase_source(source: str) -> str:
+    r"""The pattern that matches lowercased text where `source` matches under IGNORECASE.
+
+    >>> lowercase_source(r"(?P<Mois>Janvier|F[ÉE]V)\W(?P=Mois)")
+    '(?P<Mois>janvier|f[ée]v)\\W(?P=Mois)'
+    """
+    out, pos = [], 0
+    for m in _KEEP.finditer(source):
+        out += [source[pos:m.start()].lower(), m.group()]
+        pos = m.end()
+    out.append(source[pos:].lower())
+    return "".join(out)
+
+
+class Found:
+    """A match over the lowercased text that reads the original text: `group` and
+    `groupdict` give the characters as written, offsets are the same."""
+
+    __slots__ = ("_m", "_text")
+
+    def __init__(self, m: re.Match[str], text: str):
+        self._m, self._text = m, text
+
+    def group(self, *names):
+        if len(names) > 1:
+            return tuple(self.group(n) for n in names)
+        start, end = self._m.span(*names)
+        return None if start < 0 else self._text[start:end]
+
+    def __getitem__(self, name):
+        return self.group(name)
+
+    def groupdict(self, default=None) -> dict[str, str | None]:
+        return {name: (self.group(name) if value is not None else default)
+                for name, value in self._m.groupdict().items()}
+
+    def start(self, *group) -> int:
+        return self._m.start(*group)
+
+    def end(self, *group) -> int:
+        return self._m.end(*group)
+
+    def span(self, *group) -> tuple[int, int]:
+        return self._m.span(*group)
+
+    @property
+    def lastgroup(self) -> str | None:
+        return self._m.lastgroup
+
+
+_last: tuple[str, str] = ("", "")  # the text last lowered, and its lowercase: one text is scanned many times
+
+
+def _lowered(text: str) -> str | None:
+    global _last
+    last = _last  # one read: another thread may replace it
+    if last[0] is text:
+        return last[1]
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None  # `İ` lowercases to two characters: offsets would move
+    _last = (text, lowered)
+    return lowered
+
+
+class Caseless:
+    """A case-blind pattern (`re.compile(source, re.IGNORECASE)`) whose scans run fast."""
+
+    def __init__(self, source: str, flags: int = 0):
+        self.pattern = source
+        self.blind = re.compile(source, flags | re.IGNORECASE)
+        self.lower = re.compile(lowercase_source(source), flags)
+        self.search, self.match, self.fullmatch = self.blind.search, self.blind.match, self.blind.fullmatch
+        self.groupindex = self.blind.groupindex
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str] | Found]:
+        lowered = _lowered(text)
+        if lowered is None:
+            yield from self.blind.finditer(text, pos, endpos)
+            return
+        for m in self.lower.finditer(lowered, pos, endpos):
+            yield Found(m, text)
+
+    def __repr__(self) -> str:
+        return f"Caseless({self.pattern[:40]!r}...)"
