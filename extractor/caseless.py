@@ -14,7 +14,7 @@ import re
 import sys
 from typing import Iterator
 
-__all__ = ["Caseless", "lowercase_source"]
+__all__ = ["Caseless", "Found", "lowercase_source"]
 
 # What stays as written in a pattern's source: escapes (`\W` is not `\w`) and group names.
 _KEEP = re.compile(r"\\(?:N\{[^}]*\}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)|\(\?P<\w+>|\(\?P=\w+\)", re.DOTALL)

@@ -12,7 +12,7 @@ from .dates.context import document_date_evidence, infer_date_order
 from .folding import alternation as text_alternation
 from .lexicon import LexiconError, per_folder, reading, string_table
 
-__all__ = ["DATE_EVIDENCE", "build", "choose_document_date", "load", "detect_country"]
+__all__ = ["DATE_EVIDENCE", "build", "choose_document_date", "load", "detect_country", "country_words"]
 
 # Evidence of the issue date, strongest first (a date given by the caller beats all).
 # The release's own dateline, or a date opening a line of its header, is the issue
@@ -71,7 +71,7 @@ _MIN_SCORE = 2
 
 
 @per_folder
-def _country_words() -> tuple[Caseless, list[str]]:
+def country_words() -> tuple[Caseless, list[str]]:
     """One pattern for every country's words, a named group per country (one scan of
     the text, not one per country), and the country of each group.
 
@@ -96,7 +96,7 @@ def _country_words() -> tuple[Caseless, list[str]]:
 
 def load() -> None:
     """Read and check the country words now (at the build of press_money, whose resolution reads them)."""
-    _country_words()
+    country_words()
 
 
 def detect_country(text: str) -> str | None:
@@ -109,7 +109,7 @@ def detect_country(text: str) -> str | None:
     >>> detect_country("Une start-up de Paris lève 5 M€ auprès d'un fonds du Canada.") is None
     True
     """
-    pattern, countries = _country_words()
+    pattern, countries = country_words()
     scores: dict[str, int] = {}
     for m in pattern.finditer(text):
         country = countries[int(m.lastgroup[1:])]

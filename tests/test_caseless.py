@@ -17,12 +17,12 @@ def _scanned():
     from extractor import context
     from extractor.dates import patterns as date_patterns
     from extractor.lexicon import reading
-    from extractor.pipeline import models_dir
+    from extractor.lexicon import models_dir
 
     with reading(models_dir()):
         P = date_patterns.patterns()
-        found = {key: P[key] for key in date_patterns._SCANNED}
-        found["countries"] = context._country_words()[0]
+        found = {key: P[key] for key in date_patterns.SCANNED}
+        found["countries"] = context.country_words()[0]
     return found
 
 

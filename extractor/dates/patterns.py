@@ -12,7 +12,7 @@ from ..caseless import Caseless
 from ..lexicon import string_table, per_folder
 from .lexicon import alternation, date_lexicon, exact, grammar, leading, surface_words
 
-__all__ = ["SP", "S", "APO", "DAY", "YEAR", "END_NUM", "patterns", "holiday_names", "year_triggers"]
+__all__ = ["SP", "S", "APO", "DAY", "YEAR", "END_NUM", "SCANNED", "patterns", "holiday_names", "year_triggers"]
 
 SP = r"[ \u00a0\u202f]"
 S = SP + "{1,3}"
@@ -40,14 +40,14 @@ def _time(name: str) -> str:
 # Detection runs these over the whole text (the others read short windows), and they are
 # mostly words: their scans go through `Caseless` (the cost of dates is mostly scans;
 # the numeric ones gain nothing there, measured).
-_SCANNED = ("word", "half_month", "english", "day", "period", "first_months", "season", "holiday", "relday",
+SCANNED = ("word", "half_month", "english", "day", "period", "first_months", "season", "holiday", "relday",
             "relunit", "weekday")
 
 
 @per_folder
 def patterns() -> dict[str, re.Pattern[str] | Caseless]:
     compiled = _compiled()
-    for key in _SCANNED:
+    for key in SCANNED:
         compiled[key] = Caseless(compiled[key].pattern, compiled[key].flags & ~re.IGNORECASE)
     return compiled
 

@@ -35,7 +35,7 @@ from .spans import (
 )
 
 __all__ = [
-    "Proposal", "ents", "Gazetteer", "Patterns", "Ner", "char_offsets", "name_chunks", "quoted",
+    "Proposal", "ents", "Gazetteer", "SpellingTokens", "Patterns", "Ner", "char_offsets", "name_chunks", "quoted",
     "MAX_EXTENSION", "head_extensions", "strip_accents", "opening_word", "known_name", "lowercase_elsewhere"
 ]
 
