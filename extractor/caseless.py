@@ -89,11 +89,23 @@ class Caseless:
     """A case-blind pattern (`re.compile(source, re.IGNORECASE)`) whose scans run fast."""
 
     def __init__(self, source: str, flags: int = 0):
-        self.pattern = source
-        self.blind = re.compile(source, flags | re.IGNORECASE)
+        self.pattern, self.flags = source, flags
         self.lower = re.compile(lowercase_source(source), flags)
-        self.search, self.match, self.fullmatch = self.blind.search, self.blind.match, self.blind.fullmatch
-        self.groupindex = self.blind.groupindex
+        self.groupindex = self.lower.groupindex
+        self._blind: re.Pattern[str] | None = None
+
+    @property
+    def blind(self) -> re.Pattern[str]:
+        """The case-blind pattern, compiled when first needed (a start-up cost most runs never need)."""
+        if self._blind is None:
+            self._blind = re.compile(self.pattern, self.flags | re.IGNORECASE)
+        return self._blind
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.blind.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.blind.match(text, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str] | Found]:
         lowered = _lowered(text)

@@ -1,6 +1,7 @@
 """Document context: facts about the whole release that resolution needs."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from collections.abc import Mapping
 from pathlib import Path
@@ -80,18 +81,18 @@ def country_words() -> tuple[Caseless, list[str]]:
     table = string_table("lexicon/countries.json", "countries")
     countries = list(table)
 
-    def words_of(alternatives: str) -> Caseless:
-        return Caseless(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    def words_of(alternatives: str) -> str:
+        return rf"(?<!\w)(?:{alternatives})(?!\w)"
 
     for country in countries:
-        own = words_of(text_alternation(table[country], space=" "))
+        own = re.compile(words_of(text_alternation(table[country], space=" ")), re.IGNORECASE)
         for other in countries:
             for word in table[other] if other != country else ():
                 if (m := own.search(word)) is not None:
                     raise LexiconError(f"lexicon/countries.json: {m.group()!r} ({country}) is found inside "
                                        f"{word!r} ({other})")
     groups = "|".join(f"(?P<c{i}>{text_alternation(table[c], space=' ')})" for i, c in enumerate(countries))
-    return words_of(groups), countries
+    return Caseless(words_of(groups)), countries
 
 
 def load() -> None:
