@@ -6,7 +6,7 @@ pattern written in lowercase and run over `text.lower()`. A `Caseless` pattern i
 compiled both ways: scans (`finditer`) run the lowercase one over the lowercased text
 and give back matches that read the original text; anchored reads of short windows
 (`search`, `match`) and texts whose lowercase is not the same length use the
-case-blind one. tests/test_dates.py checks that both give the same matches.
+case-blind one. tests/test_caseless.py checks that both give the same matches.
 """
 from __future__ import annotations
 

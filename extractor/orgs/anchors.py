@@ -3,8 +3,9 @@
 The Matcher tries every pattern's first token at every token of the Doc: with thirty
 patterns, most of the work of `press_org`. Every ORG pattern opens with a literal word
 set (`TEXT`/`ORTH`/`LOWER` `IN [...]`) or a regular expression, so the positions where
-each pattern can start are found by a dictionary look-up per token, and each pattern's
-own Matcher runs on the short windows that start there. The matches are the ones the
+each pattern can start are found by a dictionary look-up per token (and, when the pattern
+states its second token exactly, a test of the next token), and each pattern's own
+Matcher runs on the short windows that start there. The matches are the ones the
 whole-Doc Matcher finds (a test compares them), in a fixed order: start, end, pattern.
 """
 from __future__ import annotations
