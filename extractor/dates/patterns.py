@@ -46,13 +46,16 @@ SCANNED = ("word", "half_month", "english", "day", "period", "first_months", "se
 
 @per_folder
 def patterns() -> dict[str, re.Pattern[str] | Caseless]:
-    compiled = _compiled()
-    for key in SCANNED:
-        compiled[key] = Caseless(compiled[key].pattern, compiled[key].flags & ~re.IGNORECASE)
-    return compiled
+    # each compiled once: a scanned pattern's case-blind form only when something asks for it
+    return {key: Caseless(source, flags & ~re.IGNORECASE) if key in SCANNED else re.compile(source, flags)
+            for key, (source, flags) in _sources().items()}
 
 
-def _compiled() -> dict[str, re.Pattern[str]]:
+def _source(source: str, flags: int = 0) -> tuple[str, int]:
+    return source, flags
+
+
+def _sources() -> dict[str, tuple[str, int]]:
     lex = date_lexicon()
     months = alternation(surface_words("months"))
     abbr = alternation(surface_words("month_abbreviations"))
@@ -81,7 +84,7 @@ def _compiled() -> dict[str, re.Pattern[str]]:
     day_suffix = exact(grammar("day_suffixes")["ordinal"])
     day = rf"(?:{DAY}(?:{day_suffix})?|{day_words})"
     return {
-        "numeric": re.compile(
+        "numeric": _source(
             r"(?<![\w/.,:-])(?:(?P<iy>\d{4})-(?P<im>\d\d)-(?P<id>\d\d)"
             r"|(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d\d)"
             rf"|(?P<na>\d{{1,2}})(?P<nsep>[/.-])(?P<nm>{all_months})(?P=nsep)(?P<ny>{YEAR})"
@@ -91,93 +94,93 @@ def _compiled() -> dict[str, re.Pattern[str]]:
             r"|(?P<pm>\d{1,2})(?P<psep>[/-])(?P<py>(?:19|20)\d\d)"
             r"|(?P<da>\d{1,2})/(?P<db>\d{1,2}))"
             r"(?!(?!T\d)[\w/]|[.,:-]\d)", ic),
-        "word": re.compile(
+        "word": _source(
             rf"(?:(?<![\w-])|(?<=mi-)|(?<=\d[-–]))(?:(?P<wd>{weekdays}),?{S})?(?:(?P<d>{day}){S})?"
             rf"(?P<m>{months}|(?:{abbr})\.?)"
             rf"(?:{S}{of}?(?P<y>{YEAR}){END_NUM}|{S}{APO}?(?P<yy>\d\d)(?=[;:)!?\]\r\n]|[.,](?!\d)|$|{S}(?:{range_conn})(?![\w'’])))?(?![\w-])", ic),
-        "ordinal_day": re.compile(
+        "ordinal_day": _source(
             rf"(?<![\w-])(?P<d>{DAY})(?:{alternation(_table('ordinal_day', 'suffixes'))}){S}(?:{alternation(_table('ordinal_day', 'nouns'))})"
             rf"{S}{of}(?P<m>{months})(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
-        "half_month": re.compile(
+        "half_month": _source(
             rf"(?<![\w-])(?P<o>{ordinals}){S}(?:{alternation(_table('half_month', 'words'))}){S}{of}(?P<m>{months})"
             rf"(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
-        "english": re.compile(
+        "english": _source(
             rf"(?<![\w-])(?:(?P<wd>{en_days}),?{S})?(?:(?P<d>{DAY})(?:{en_suffixes})?{S}(?P<m>{en_months})\.?,?"
             rf"|(?P<m2>{en_months})\.?{S}(?P<d2>{DAY})(?:{en_suffixes})?,?){S}(?P<y>{YEAR})(?![\w-]|[.,]\d)"),
-        "day": re.compile(
+        "day": _source(
             rf"(?<![\w/.,:'’-])(?<!\d[ \u00a0])(?:(?P<wd>{weekdays}),?{S})?(?P<d>{DAY}(?:{day_suffix})?)"
             rf"(?![\w%€$£°]|[.,/:]\d|{SP}?[%€$£°]|{SP}?[hH](?![^\W\d_])|{SP}\d)", ic),
-        "year": re.compile(rf"(?:(?<![\w,.'’/:#+-])|(?<=mi-))(?P<y>{YEAR}|2100){END_NUM}(?!{SP}?(?:{units})|{SP}\d\d\d(?!\d))", ic),
-        "decade": re.compile(rf"(?<![\w-])(?:{exact(grammar('decades')['words'])}){S}(?P<y>(?:19|20)\d0)(?![\w%€$]|[.,/-]\d)", ic),
-        "table_row": re.compile(
+        "year": _source(rf"(?:(?<![\w,.'’/:#+-])|(?<=mi-))(?P<y>{YEAR}|2100){END_NUM}(?!{SP}?(?:{units})|{SP}\d\d\d(?!\d))", ic),
+        "decade": _source(rf"(?<![\w-])(?:{exact(grammar('decades')['words'])}){S}(?P<y>(?:19|20)\d0)(?![\w%€$]|[.,/-]\d)", ic),
+        "table_row": _source(
             rf"[^\d\n]{{0,80}}?(?:(?:\t|{SP}{{2,12}})(?:1[89]\d\d|20\d\d)){{2,8}}(?:[ \t]{{1,12}}[^\d\n]{{1,30}})?\r?"),
-        "year_range": re.compile(
+        "year_range": _source(
             rf"(?<![\w,.'’/:-])(?P<y>{YEAR})(?:{SP}?(?P<dash>[-–—/]){SP}?|{S}(?P<conn>{range_conn}){S})"
             rf"(?P<y2>{YEAR}|(?<=/)\d\d){END_NUM}(?!{SP}?(?:{units}))", ic),
-        "period": re.compile(
+        "period": _source(
             rf"(?<![\w-])(?:(?:(?P<ya>{YEAR})(?:{SP}|-))?(?-i:(?P<pa>[TQSH]))(?P<pn>[1-4])"
             rf"(?:(?:{SP}|-)?(?P<py>{YEAR})(?:/(?P<fy>\d\d(?:\d\d)?))?)?"
             rf"|(?P<nm>1[0-2]|[1-9])(?-i:M){SP}?(?P<ny>{YEAR})"
             rf"|(?:(?P<dem>{dem}){S})?(?P<ord>{ordinals}){S}(?P<unit>{alternation(surface_words('period_words'))})"
             rf"(?:{S}{of}?(?:(?:{year_nouns}){S})?(?P<y>{YEAR}))?){END_NUM}(?![\w-])", ic),
-        "first_months": re.compile(
+        "first_months": _source(
             rf"(?<![\w-])(?P<nm>\d{{1,2}}|{count}){S}(?:{alternation(_table('first_months', 'words'))})"
             rf"(?:{S}(?:{of}(?:{year_nouns}){S}|{of})?(?P<ny>{YEAR}){END_NUM})?(?![\w-])", ic),
-        "week_of": re.compile(rf"(?<![\w-])(?:{alternation(_table('week_of', 'words'))}){S}$", ic),
-        "season": re.compile(
+        "week_of": _source(rf"(?<![\w-])(?:{alternation(_table('week_of', 'words'))}){S}$", ic),
+        "season": _source(
             rf"(?:(?<![\w-])|(?<=mi-))(?:(?P<dem>{dem}){S})?(?P<s>{alternation(surface_words('seasons'))})"
             rf"(?:{S}{of}?(?P<y>{YEAR}){END_NUM}|{S}(?P<dir>{dirs}))?(?![\w-])", ic),
-        "holiday": re.compile(
+        "holiday": _source(
             rf"(?<![\w-])(?P<h>{alternation(holiday_names())})(?:{S}(?P<y>{YEAR}){END_NUM})?(?![\w-])", ic),
-        "relday": re.compile(rf"(?<![\w'’-])(?P<r>{alternation(surface_words('relative_days'))})(?![\w'’-])", ic),
-        "relday_article": re.compile(
+        "relday": _source(rf"(?<![\w'’-])(?P<r>{alternation(surface_words('relative_days'))})(?![\w'’-])", ic),
+        "relday_article": _source(
             rf"(?<![\w'’-])(?P<art>{exact(art['singular'])}){S}(?P<r>{alternation(surface_words('relative_days_with_article'))})(?![\w'’-])", ic),
-        "relunit": re.compile(
+        "relunit": _source(
             rf"(?<![\w-])(?:(?P<dem>{dem}){S})?(?P<u>{alternation(surface_words('relative_units'))})"
             rf"(?:{S}(?P<dir>{dirs}|{anchored})|(?P<ci>{suffixes}))?(?![\w'’-])", ic),
-        "weekday": re.compile(
+        "weekday": _source(
             rf"(?<![\w-])(?:(?P<dem>{dem}){S})?(?P<wd>{weekdays})"
             rf"(?:{S}(?P<dir>{dirs}|{anchored})|{S}(?:{exact(grammar('week_phrases')['weekday_of'])}){S}(?P<wdir>{dirs})"
             rf"|{S}(?P<plus>{alternation(surface_words('weekday_in_weeks'))}))?(?![\w'’-])", ic),
-        "offset": re.compile(
+        "offset": _source(
             rf"(?<![\w'’-])(?P<sign>{alternation(surface_words('offsets'))}){S}(?P<n>\d{{1,3}}|(?:{count})(?:[ -](?:{count})){{0,3}})"
             rf"{S}(?P<u>{alternation(surface_words('offset_units'))})(?![\w'’-])", ic),
-        "yearwords": re.compile(
+        "yearwords": _source(
             rf"(?<![\w-])(?P<yw>(?:{exact(grammar('year_words')['starts'])})(?:[ -](?:{alternation(lex.year_words)})){{1,5}})(?![\w-])", ic),
-        "time": re.compile(
+        "time": _source(
             rf"(?:T|{SP}?[-–—]{SP}?|,?{S}(?:(?:{clock['at']}){S})?"
             rf"|{S}(?:{clock['from']}){S}(?=[01]?\d{SP}?[hH:][^\n]{{0,8}}?{S}(?:{clock['to']}){S}\d))"
             rf"{_time('t')}(?:{S}(?:{clock['to']}){S}{_time('u')})?", ic),
-        "time_before": re.compile(
+        "time_before": _source(
             rf"(?<![\w:])(?P<h>{_CLOCK})(?:{SP}?[hH](?:{SP}?(?P<m>[0-5]\d))?|:(?P<m2>[0-5]\d))(?:{S}(?:{exact(art['day'])}))?{S}$", ic),
-        "month_dir": re.compile(rf"{S}(?P<dir>{dirs})(?![\w-])", ic),
-        "trigger": re.compile(rf"(?:^|[^\w-])(?:{alternation(year_triggers())}){SP}{{0,3}}$", ic),
+        "month_dir": _source(rf"{S}(?P<dir>{dirs})(?![\w-])", ic),
+        "trigger": _source(rf"(?:^|[^\w-])(?:{alternation(year_triggers())}){SP}{{0,3}}$", ic),
         # `la séance de lundi`: the date qualifies a noun
-        "of_before": re.compile(rf"(?:^|[^\w'’]){of}$", ic),
-        "next_word": re.compile(rf"{S}(?P<w>[^\W\d_]{{1,20}})"),
-        "day_tail": re.compile(rf"(?P<comma>,)?{S}(?P<w>[^\W\d_][\w'’-]{{0,20}})"),
-        "prev_word": re.compile(r"(?P<w>[^\W\d_][\w'’.°-]{0,24}|n°|nº|\(UE\)|\(CE\))[ \u00a0\u202f]{0,3}$"),
-        "past": re.compile(
+        "of_before": _source(rf"(?:^|[^\w'’]){of}$", ic),
+        "next_word": _source(rf"{S}(?P<w>[^\W\d_]{{1,20}})"),
+        "day_tail": _source(rf"(?P<comma>,)?{S}(?P<w>[^\W\d_][\w'’-]{{0,20}})"),
+        "prev_word": _source(r"(?P<w>[^\W\d_][\w'’.°-]{0,24}|n°|nº|\(UE\)|\(CE\))[ \u00a0\u202f]{0,3}$"),
+        "past": _source(
             rf"\b(?:{tense['past_auxiliaries']})(?:\s+\w+){{0,2}}?\s+(?!(?:{tense['not_participles']})\b)\w+(?:{tense['participle_endings']})\b"
             rf"|\b\w{{2,20}}(?:{tense['imperfect_endings']})\b", ic),
-        "future": re.compile(
+        "future": _source(
             rf"\b(?:{tense['future_words']})\b|\b\w{{2,20}}(?:{tense['future_endings']})\b", ic),
-        "range_gap": re.compile(
+        "range_gap": _source(
             rf"{SP}{{0,2}}(?P<dash>[-–—]){SP}{{0,2}}|{S}(?P<conn>{range_conn}){S}{leading(art['singular'])}?", ic),
-        "range_open": re.compile(
+        "range_open": _source(
             rf"(?:^|[^\w'’])(?P<o>{exact(conn['range_from'] + conn['range_between'])})(?:{S}(?:{exact(art['singular'])}))?{SP}{{0,3}}$", ic),
-        "list_gap": re.compile(
+        "list_gap": _source(
             rf"(?:,{SP}{{0,3}}|{S}(?:{exact(conn['list'])}){S}|,{S}(?:{exact(conn['list'])}){S}){leading(art['list'])}?", ic),
-        "day_governor": re.compile(
+        "day_governor": _source(
             rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'day'))}|{weekdays}),?{S}$", ic),
-        "period_governor": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'period'))}){S}$", ic),
-        "period_governor_strong": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'period_strong'))}){S}$", ic),
+        "period_governor": _source(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'period'))}){S}$", ic),
+        "period_governor_strong": _source(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'period_strong'))}){S}$", ic),
         # a line start, a bullet or a punctuation mark leads a day too ("- 10-11 avril")
-        "day_lead": re.compile(
+        "day_lead": _source(
             rf"(?:^|[\n(•:;,–—-]|(?<![\w'’])(?:{alternation(_table('governors', 'range_lead'))})){SP}{{0,3}}$", ic),
-        "every_week": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'every_week'))}){S}$", ic),
-        "habitual": re.compile(rf"(?:^|[^\w'’-])(?:{alternation(lex.habitual)}){S}$", ic),
-        "paragraph": re.compile(r"\n[ \t\r]*\n"),
+        "every_week": _source(rf"(?:^|[^\w'’-])(?:{alternation(_table('governors', 'every_week'))}){S}$", ic),
+        "habitual": _source(rf"(?:^|[^\w'’-])(?:{alternation(lex.habitual)}){S}$", ic),
+        "paragraph": _source(r"\n[ \t\r]*\n"),
     }
 
 
