@@ -350,3 +350,38 @@ def test_the_abbreviation_spread_as_a_mention_is_the_one_resolution_links(extrac
     union = "Union des commerçants et artisans de Quimperlé"
     assert {("Ucaq", union), ("Opsilon", "Opsilon")} <= names
     assert ("Ucaq", "Ucaq") not in names
+
+
+def test_token_view_reads_what_tokens_say(extractor):
+    """The rules read tokens through a per-Doc view built from the Doc's arrays: on every
+    fixture (and an empty text) each column is what the Token objects give."""
+    from pathlib import Path
+
+    from extractor.orgs.data import fold
+    from extractor.orgs.spans import TokenView, _URLISH
+
+    nlp = extractor.nlp
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("fixtures/press_releases").glob("*.txt"))] + ["", "a"]
+    for doc in nlp.pipe(texts, disable=nlp.pipe_names):
+        view = TokenView(doc)
+        assert view.texts == [t.text for t in doc]
+        assert view.idx == [t.idx for t in doc] and view.ends == [t.idx + len(t) for t in doc]
+        columns = (view.space, view.lower, view.ws, view.like_num, view.punct, view.title)
+        expected = ([t.is_space for t in doc], [t.is_lower for t in doc], [bool(t.whitespace_) for t in doc],
+                    [t.like_num for t in doc], [t.is_punct for t in doc], [t.is_title for t in doc])
+        assert columns == expected and all(type(x) is bool for column in columns for x in column)
+        assert view.folded == [fold(t.text) for t in doc]
+        assert view.urlish == [bool(_URLISH.search(t.text)) for t in doc]
+
+
+def test_the_junk_check_finds_any_entry_inside_a_span():
+    """One pattern stands for the loop over the junk list: on every entry, with text around
+    it, cut short, and on no entry, both say the same."""
+    from extractor.orgs.spans import _any_of
+
+    junk = org_data.words().lists["junk"]
+    pattern = _any_of(junk)
+    probes = [f"x {j} y" for j in junk] + [j[:-1] for j in junk] + ["kelvia", ""]
+    assert [bool(pattern.search(p)) for p in probes] == [any(j in p for j in junk) for p in probes]
+    assert sum(bool(pattern.search(p)) for p in probes) >= len(junk)
+    assert _any_of(frozenset()) is None

@@ -28,7 +28,6 @@ from .spans import (
     rejection,
     sentence_initial,
     TokenView,
-    token_texts,
     token_view,
 )
 
@@ -64,8 +63,8 @@ def _capitalised_articles() -> frozenset[str]:
 
 
 def doc_facts(doc: Doc, pool: dict[tuple[int, int], Evidence]) -> DocFacts:
-    texts = token_texts(doc)
-    folded = [fold(t) for t in texts]
+    view = token_view(doc)
+    texts, folded = view.texts, view.folded
     counts: dict[tuple[str, ...], int] = {}
     vouched, ner_orgs = set(), set()
     for (start, end), ev in pool.items():

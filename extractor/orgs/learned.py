@@ -21,11 +21,10 @@ from spacy.tokens import Doc
 from ..components import first_fit
 from ..lexicon import LexiconError
 from . import data as org_data
-from .data import fold
 from .features import Evidence, doc_facts, features
 from .rules import clean, defined_acronyms
 from .sources import Proposal, ents, head_extensions, name_chunks, quoted
-from .spans import token_texts
+from .spans import token_view
 
 __all__ = ["MODEL_FORMAT", "DecisionModel", "candidate_pool", "LearnedDecision"]
 
@@ -107,8 +106,8 @@ def _source_family(source: str) -> str:
 
 
 def _add_other_occurrences(doc: Doc, sourced: list[Proposal], add) -> None:
-    texts = token_texts(doc)
-    folded = [fold(t) for t in texts]
+    view = token_view(doc)
+    texts, folded = view.texts, view.folded
     names: dict[str, set[tuple[str, ...]]] = {}
     for p in sourced:
         if texts[p.start][:1].isupper():

@@ -22,9 +22,9 @@ from .spans import (
     is_term_acronym,
     rejection,
     repair,
-    starts_upper,
     territory_end,
     token_texts,
+    token_view,
 )
 
 __all__ = ["clean", "RuleDecision", "defined_acronyms", "defined_abbreviation", "same_names", "listed_after", "listed_before"]
@@ -38,22 +38,24 @@ def clean(doc: Doc, p: Proposal, words: org_data.Words, refuse: bool = True, not
     keep_commas = p.source.startswith("headlist:")
     start, end = repair(doc, p.start, p.end, words, keep_article=keep_article, keep_last=keep_last, keep_commas=keep_commas)
     places = document_places(doc, words)
-    if p.source != "gazetteer" and end - start >= 2 and starts_upper(doc[start]) and doc[end - 1].is_lower:
+    view = token_view(doc)  # the token view answers what `doc[i]` would build a Token for
+    texts = view.texts
+    if p.source != "gazetteer" and end - start >= 2 and texts[start][:1].isupper() and view.lower[end - 1]:
         # `Agence de développement et d'innovation` + `de Nouvelle-Aquitaine`: a descriptive name ends with its territory
         end = territory_end(doc, end, words, places)
-    if p.source == "head:lowercase-school" and end - start > 3 and words.has("places", doc[end - 1].text):
-        if words.has("connectors", doc[end - 2].text):
+    if p.source == "head:lowercase-school" and end - start > 3 and words.has("places", texts[end - 1]):
+        if words.has("connectors", texts[end - 2]):
             end -= 2  # `lycée Louis Armand de Mulhouse`: the town says where, it is not the name
-    if p.start < start and doc[p.start].text.lower().startswith("ex-"):
+    if p.start < start and view.lower_[p.start].startswith("ex-"):
         start = p.start  # `ex-Schneider Electric`: the prefix is trimmed at character level
     if not refuse:
         return Proposal(start, end, p.rank, p.source, p.parts) if start < end else None
     whole_gazetteer_name = p.source == "gazetteer" and start == p.start and end == p.end
-    if p.source != "gazetteer" and start < end and (fold(doc[start:end].text) in places or is_term_acronym(doc, start, end, words)):
+    if p.source != "gazetteer" and start < end and (fold(view.text(doc, start, end)) in places or is_term_acronym(doc, start, end, words)):
         return None
     if not whole_gazetteer_name and (rejection(doc, start, end, words) or after_event_word(doc, start, words)):
         return None
-    if not whole_gazetteer_name and not_orgs and fold(doc[start:end].text) in not_orgs:
+    if not whole_gazetteer_name and not_orgs and fold(view.text(doc, start, end)) in not_orgs:
         return None  # a programme, an index, a label: looks like a name, names no body
     return Proposal(start, end, p.rank, p.source, p.parts)
 

@@ -338,9 +338,10 @@ def head_extensions(doc: Doc, words: org_data.Words) -> list[Proposal]:
     Each possible end is a candidate; the learned decision weighs them."""
     out = []
     view = token_view(doc)
-    texts, space = view.texts, view.space
-    for i, text in enumerate(texts):
-        if not words.has("institution_heads", text):
+    texts, space, folded = view.texts, view.space, view.folded
+    heads, connectors, determiners = (words.lists[name] for name in ("institution_heads", "connectors", "determiners"))
+    for i, word in enumerate(folded):
+        if word not in heads:
             continue
         for j in range(i + 1, min(i + MAX_EXTENSION, len(texts))):
             tok = texts[j]
@@ -350,7 +351,7 @@ def head_extensions(doc: Doc, words: org_data.Words) -> list[Proposal]:
                 if tok == "," and j + 1 < len(texts) and texts[j + 1].lower() in words.as_written["of"]:
                     continue  # a list of domains: `de l'alimentation, de l'environnement et du travail`
                 break
-            if tok[:1].isalnum() and not words.has("connectors", tok) and not words.has("determiners", tok) and tok != "et":
+            if tok[:1].isalnum() and folded[j] not in connectors and folded[j] not in determiners and tok != "et":
                 out.append(Proposal(i, j + 1, 2, "head-extension"))
     return out
 

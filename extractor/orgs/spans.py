@@ -47,25 +47,25 @@ class TokenView:
     new Token object at every `doc[i]`, and the rules ask the same tokens many times)."""
 
     __slots__ = ("doc_text", "texts", "idx", "ends", "breaks", "lower", "ws", "space", "like_num", "punct", "title",
-                 "lower_", "_ents")
+                 "lower_", "_ents", "_folded", "_urlish")
 
     def __init__(self, doc: Doc):
-        columns = doc.to_array(_ATTRS).T.tolist() if len(doc) else [[] for _ in _ATTRS]
-        self.idx, lengths, space, lower, ws, like_num, punct, title = columns
         self.doc_text = text = doc_text(doc)
-        self.texts = [text[i : i + n] for i, n in zip(self.idx, lengths)]
-        self.ends = [i + n for i, n in zip(self.idx, lengths)]
-        self.space = [bool(x) for x in space]
+        if len(doc):
+            array = doc.to_array(_ATTRS)
+            self.idx, self.ends = array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist()
+            # the flags as Python bools, converted by numpy in one call each
+            self.space, self.lower, self.ws, self.like_num, self.punct, self.title = (array[:, 2:] != 0).T.tolist()
+        else:
+            self.idx, self.ends, self.space, self.lower, self.ws, self.like_num, self.punct, self.title = ([] for _ in range(8))
+        self.texts = [text[i:j] for i, j in zip(self.idx, self.ends)]
         # breaks[i]: a line break separates token i-1 from token i. spaCy's trailing
         # whitespace is one plain space at most, so only a whitespace token holds a break.
         self.breaks = [False] + self.space[:-1]
-        self.lower = [bool(x) for x in lower]
-        self.ws = [bool(x) for x in ws]
-        self.like_num = [bool(x) for x in like_num]
-        self.punct = [bool(x) for x in punct]
-        self.title = [bool(x) for x in title]
         self.lower_ = [t.lower() for t in self.texts]
         self._ents: list[str] | None = None
+        self._folded: list[str] | None = None
+        self._urlish: list[bool] | None = None
 
     def ents(self, doc: Doc) -> list[str]:
         """Each token's NER label (`ent_type_`), "" outside entities; read on first use."""
@@ -73,6 +73,21 @@ class TokenView:
             strings = doc.vocab.strings
             self._ents = [strings[h] if h else "" for h in doc.to_array(ENT_TYPE).tolist()] if len(doc) else []
         return self._ents
+
+    @property
+    def folded(self) -> list[str]:
+        """Each token's text as the word lists hold their entries (`data.fold`), on first use."""
+        if self._folded is None:
+            self._folded = [fold(t) for t in self.texts]
+        return self._folded
+
+    @property
+    def urlish(self) -> list[bool]:
+        """Each token: part of a web or e-mail address, on first use."""
+        if self._urlish is None:
+            search = _URLISH.search
+            self._urlish = [search(t) is not None for t in self.texts]
+        return self._urlish
 
     def text(self, doc: Doc, start: int, end: int) -> str:
         """`doc[start:end].text`, without building the Span."""
@@ -304,17 +319,18 @@ def repair(
     list a ministry's domains (`ministère de l'Économie, des Finances`).
     """
     view = token_view(doc)
-    texts, space, low, punct = view.texts, view.space, view.lower, view.punct
+    texts, space, low, punct, folded = view.texts, view.space, view.lower, view.punct, view.folded
+    lists = words.lists
     if keep_last:
         for k in range(end - 1, start - 1, -1):
             text = texts[k]
-            comma_before_legal_form = text == "," and k + 1 < end and fold(texts[k + 1]) in legal_tokens()
+            comma_before_legal_form = text == "," and k + 1 < end and folded[k + 1] in legal_tokens()
             if (text in _CUT and not comma_before_legal_form) or space[k] or "\n" in text or k + 1 < end and view.breaks[k + 1]:
                 start = k + 1
                 break
     for k in range(start, end):
         text = texts[k]
-        before_legal_form = text == "," and k + 1 < end and fold(texts[k + 1]) in legal_tokens()
+        before_legal_form = text == "," and k + 1 < end and folded[k + 1] in legal_tokens()
         before_legal_form = before_legal_form or (keep_commas and text == ",")
         separator = (text in _CUT and not before_legal_form) or (text == "-" and view.ws[k]) or "\n" in text or space[k]
         # `Université Paris-Saclay/CNRS/Inserm` lists three bodies; `A/S` is a legal form
@@ -325,23 +341,23 @@ def repair(
                 break
             start = k + 1
     # `UMR 6074 IRISA`: a research unit's code number comes before its name
-    while start + 2 < end and fold(texts[start]) in words.lists["unit_codes"] and view.like_num[start + 1]:
+    while start + 2 < end and folded[start] in lists["unit_codes"] and view.like_num[start + 1]:
         start += 2
     while start < end:
-        text = texts[start]
-        if fold(text) in words.lists["lowercase_heads"] and start + 1 < end:
+        word = folded[start]
+        if word in lists["lowercase_heads"] and start + 1 < end:
             break
-        title_or_connector = words.has("titles", text) or words.has("connectors", text)
-        article = words.has("determiners", text) and (low[start] or not keep_article or sentence_initial(doc, start))
+        title_or_connector = word in lists["titles"] or word in lists["connectors"]
+        article = word in lists["determiners"] and (low[start] or not keep_article or sentence_initial(doc, start))
         if title_or_connector or article or low[start] or punct[start]:
             start += 1
             continue
         break
     for k in range(start + 1, end):
-        if low[k] and words.has("trailing_roles", texts[k]):
+        if low[k] and folded[k] in lists["trailing_roles"]:
             end = k
             break
-    while end > start and (words.has("connectors", texts[end - 1]) or punct[end - 1] and texts[end - 1] not in {".", "&"}):
+    while end > start and (folded[end - 1] in lists["connectors"] or punct[end - 1] and texts[end - 1] not in {".", "&"}):
         end -= 1
     return start, end
 
@@ -358,9 +374,10 @@ def rejection(doc: Doc, start: int, end: int, words: Words) -> str | None:
         return "no letters"
     if len(texts) == 1 and _CODE.search(text):
         return "code"
-    if any(_URLISH.search(t) for t in texts) or "|" in text:
+    if any(view.urlish[start:end]) or "|" in text:
         return "url, email or header"
-    if any(j in folded for j in words.lists["junk"]):
+    junk = _any_of(words.lists["junk"])
+    if junk is not None and junk.search(folded):
         return "header junk"
     for list_name in ("places", "events", "programmes", "common_nouns", "months_days", "acronym_stoplist"):
         if folded in words.lists[list_name]:
@@ -372,6 +389,13 @@ def rejection(doc: Doc, start: int, end: int, words: Words) -> str | None:
     if len(texts) == 1 and len(text) < 2:
         return "too short"
     return None
+
+
+@lru_cache(maxsize=16)
+def _any_of(entries: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of the entries inside a text (None for none): a single scan
+    where a loop over the list would test each entry in turn."""
+    return re.compile("|".join(map(re.escape, sorted(entries)))) if entries else None
 
 
 def after_event_word(doc: Doc, start: int, words: Words) -> bool:
