@@ -358,7 +358,7 @@ def test_token_view_reads_what_tokens_say(extractor):
     from pathlib import Path
 
     from extractor.orgs.data import fold
-    from extractor.orgs.spans import TokenView, _URLISH
+    from extractor.orgs.spans import TokenView, URLISH
 
     nlp = extractor.nlp
     texts = [p.read_text(encoding="utf-8") for p in sorted(Path("fixtures/press_releases").glob("*.txt"))] + ["", "a"]
@@ -371,17 +371,17 @@ def test_token_view_reads_what_tokens_say(extractor):
                     [t.like_num for t in doc], [t.is_punct for t in doc], [t.is_title for t in doc])
         assert columns == expected and all(type(x) is bool for column in columns for x in column)
         assert view.folded == [fold(t.text) for t in doc]
-        assert view.urlish == [bool(_URLISH.search(t.text)) for t in doc]
+        assert view.urlish == [bool(URLISH.search(t.text)) for t in doc]
 
 
 def test_the_junk_check_finds_any_entry_inside_a_span():
     """One pattern stands for the loop over the junk list: on every entry, with text around
     it, cut short, and on no entry, both say the same."""
-    from extractor.orgs.spans import _any_of
+    from extractor.orgs.spans import any_of
 
     junk = org_data.words().lists["junk"]
-    pattern = _any_of(junk)
+    pattern = any_of(junk)
     probes = [f"x {j} y" for j in junk] + [j[:-1] for j in junk] + ["kelvia", ""]
     assert [bool(pattern.search(p)) for p in probes] == [any(j in p for j in junk) for p in probes]
     assert sum(bool(pattern.search(p)) for p in probes) >= len(junk)
-    assert _any_of(frozenset()) is None
+    assert any_of(frozenset()) is None

@@ -142,3 +142,46 @@ def test_the_inputs_hash_reads_the_ner_it_is_given(tmp_path):
     assert inputs_hash(ner=copy) == inputs_hash()
     (copy / "cfg").write_bytes((copy / "cfg").read_bytes() + b" ")
     assert inputs_hash(ner=copy) != inputs_hash()
+
+
+_ORDER_PROBE = """
+import hashlib, sys
+from pathlib import Path
+from extractor import Extractor
+from extractor.lexicon import reading
+from extractor.orgs.features import doc_facts, features
+from extractor.orgs.learned import candidate_pool
+nlp = Extractor().nlp
+component = nlp.get_pipe("press_org")
+det = component.detect
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path("fixtures/press_releases").glob("*.txt"))]
+digest = hashlib.sha256()
+with reading(component.folder):
+    for doc in nlp.pipe(texts, disable=["press_org"]):
+        proposals = det.proposals(doc)
+        pool = candidate_pool(doc, proposals, det.words)
+        facts = doc_facts(doc, pool)
+        for (s, e), ev in pool.items():
+            feats = features(doc, s, e, ev, facts, det.words, det.knowledge)
+            digest.update(repr((s, e, feats, det.decide.model.probability(feats))).encode())
+        digest.update(repr([(p.start, p.end, p.source) for p in det.decide(doc, proposals)]).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_candidates_and_features_come_in_the_same_order_in_every_process():
+    """Training rows are the pool's candidates in pool order, and the weights a logistic
+    regression fits depend on row order: the pool, each row's features and the scores must
+    not follow Python's per-process string hashing (sets of strings iterate in hash order)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    digests = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-c", _ORDER_PROBE], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1

@@ -113,7 +113,7 @@ def features(doc: Doc, start: int, end: int, ev: Evidence, facts: DocFacts, word
     folded = fold(text)
     key = tuple(facts.folded[start:end])
     f = ["bias"]
-    f += [f"src={s}" for s in ev.sources]
+    f += [f"src={s}" for s in sorted(ev.sources)]  # a set's order changes with each process's string hashing
     f.append(f"rank={ev.rank}")
     only = ev.sources <= {"chunk", "chunk-tail"}
     f.append("chunk_only" if only else "sourced")
@@ -243,7 +243,7 @@ def _context_features(doc: Doc, view: TokenView, start: int, end: int, words: or
 def _ner_features(facts: DocFacts, start: int, end: int) -> list[str]:
     labels = facts.token_ent[start:end]
     f = []
-    for label in set(labels):
+    for label in dict.fromkeys(labels):
         share = labels.count(label) / len(labels)
         f.append(f"ner_tok={label or 'O'}:{'all' if share == 1 else 'part'}")
     before = facts.token_ent[start - 1] if start > 0 else ""

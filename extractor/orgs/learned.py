@@ -108,11 +108,11 @@ def _source_family(source: str) -> str:
 def _add_other_occurrences(doc: Doc, sourced: list[Proposal], add) -> None:
     view = token_view(doc)
     texts, folded = view.texts, view.folded
-    names: dict[str, set[tuple[str, ...]]] = {}
+    names: dict[str, dict[tuple[str, ...], None]] = {}  # an ordered set: the pool's order is the training rows'
     for p in sourced:
         if texts[p.start][:1].isupper():
             key = tuple(folded[p.start : p.end])
-            names.setdefault(key[0], set()).add(key)
+            names.setdefault(key[0], {})[key] = None
     for i, word in enumerate(folded):
         if not texts[i][:1].isupper():
             continue
@@ -138,7 +138,7 @@ class LearnedDecision:
     def __call__(self, doc: Doc, proposals: list[Proposal]) -> list[Proposal]:
         kept = [
             Proposal(s, e, ev.rank, _best_source(ev), dict(ev.parts) | {"p": f"{p:.3f}"})
-            for p, s, e, ev in sorted(self.scored(doc, proposals), key=lambda x: (-x[0], x[1]))
+            for p, s, e, ev in sorted(self.scored(doc, proposals), key=lambda x: (-x[0], x[1], x[2]))
             if p >= self.model.threshold
         ]
         return first_fit(kept)

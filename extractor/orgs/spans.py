@@ -20,11 +20,11 @@ __all__ = [
     "MAX_NAME_TOKENS", "token_texts", "TokenView", "token_view", "starts_upper",
     "name_word", "chunk_forward", "chunk_backward", "sentence_initial", "chunk_domains", "territory_end",
     "document_places", "is_term_acronym", "repair", "rejection", "after_event_word",
-    "line_is_upper"
+    "line_is_upper", "URLISH", "any_of"
 ]
 
 MAX_NAME_TOKENS = 8
-_URLISH = re.compile(r"@|^www\.|^https?:|\.(fr|com|org|net|eu)/", re.I)
+URLISH = re.compile(r"@|^www\.|^https?:|\.(fr|com|org|net|eu)/", re.I)
 _CODE = re.compile(r"^[A-Z]{1,4}-?\d[\w-]*$|;")  # Q3, C42, CET1, NCT04873312, TL;DR: codes, not names
 _CUT = {"|", "–", "—", "(", ")", ":", ",", ";", "«", "»", '"', "“", "”", "!", "?", "•"}
 _POSTCODE = re.compile(r"^\d{5}$")
@@ -85,7 +85,7 @@ class TokenView:
     def urlish(self) -> list[bool]:
         """Each token: part of a web or e-mail address, on first use."""
         if self._urlish is None:
-            search = _URLISH.search
+            search = URLISH.search
             self._urlish = [search(t) is not None for t in self.texts]
         return self._urlish
 
@@ -108,7 +108,7 @@ def name_word(text: str) -> bool:
     A function of the token's text alone, asked of the same words again and again: remembered."""
     if text.isspace() or "\n" in text or text in _CUT:
         return False
-    if _URLISH.search(text):
+    if URLISH.search(text):
         return False
     return text[:1].isupper() or text == "&"
 
@@ -335,7 +335,7 @@ def repair(
         separator = (text in _CUT and not before_legal_form) or (text == "-" and view.ws[k]) or "\n" in text or space[k]
         # `Université Paris-Saclay/CNRS/Inserm` lists three bodies; `A/S` is a legal form
         separator = separator or (text == "/" and not (texts[k - 1] == "A" and k + 1 < len(texts) and texts[k + 1] == "S"))
-        if separator or _URLISH.search(text):
+        if separator or URLISH.search(text):
             if k > start:
                 end = k
                 break
@@ -376,7 +376,7 @@ def rejection(doc: Doc, start: int, end: int, words: Words) -> str | None:
         return "code"
     if any(view.urlish[start:end]) or "|" in text:
         return "url, email or header"
-    junk = _any_of(words.lists["junk"])
+    junk = any_of(words.lists["junk"])
     if junk is not None and junk.search(folded):
         return "header junk"
     for list_name in ("places", "events", "programmes", "common_nouns", "months_days", "acronym_stoplist"):
@@ -392,7 +392,7 @@ def rejection(doc: Doc, start: int, end: int, words: Words) -> str | None:
 
 
 @lru_cache(maxsize=16)
-def _any_of(entries: frozenset[str]) -> re.Pattern[str] | None:
+def any_of(entries: frozenset[str]) -> re.Pattern[str] | None:
     """One pattern finding any of the entries inside a text (None for none): a single scan
     where a loop over the list would test each entry in turn."""
     return re.compile("|".join(map(re.escape, sorted(entries)))) if entries else None
