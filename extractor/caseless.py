@@ -70,6 +70,9 @@ class Found:
         return self._m.lastgroup
 
 
+# An inline flag group that turns IGNORECASE off for a part: `(?-i:T)`, `(?s-i:...)`.
+_CASE_SCOPE = re.compile(r"(?<!\\)\(\?[aLmsux]*-[imsx]*i")
+
 _last: tuple[str, str] = ("", "")  # the text last lowered, and its lowercase: one text is scanned many times
 
 
@@ -89,6 +92,9 @@ class Caseless:
     """A case-blind pattern (`re.compile(source, re.IGNORECASE)`) whose scans run fast."""
 
     def __init__(self, source: str, flags: int = 0):
+        if _CASE_SCOPE.search(source):
+            # lowercasing the text would erase the capitals that part asks for (`T1`, not `t1`)
+            raise ValueError(f"a pattern with a case-sensitive part cannot scan lowercased text: {source[:60]!r}")
         self.pattern, self.flags = source, flags
         self.lower = re.compile(lowercase_source(source), flags)
         self.groupindex = self.lower.groupindex

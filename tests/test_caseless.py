@@ -10,7 +10,7 @@ from extractor.caseless import Caseless, Found, lowercase_source
 ROOT = Path(__file__).resolve().parent.parent
 MIXED = ("LUNDI 3 MARS 2025, Paris. Le 1er Janvier, À LA TOUSSAINT, au Printemps 2026, FIN JUIN ; "
          "Mercredi dernier, la SEMAINE PROCHAINE, le 2nd Semestre, March 4, 2025. QUÉBEC et Montréal, "
-         "GENÈVE, la Suisse romande.")
+         "GENÈVE, la Suisse romande. Au t1 2025 et sur 3m 2025 (écrits en minuscules), march 4, 2025.")
 
 
 def _scanned():
@@ -71,3 +71,28 @@ def test_a_text_whose_lowercase_changes_length_is_scanned_case_blind():
 ])
 def test_lowercase_source_keeps_escapes_and_group_names(source, expected):
     assert lowercase_source(source) == expected
+
+
+def test_a_case_sensitive_part_is_refused():
+    """`(?-i:T)` asks for a capital that the lowercased text no longer has."""
+    with pytest.raises(ValueError, match="case-sensitive"):
+        Caseless(r"(?<!\w)(?-i:[TQ])[1-4]")
+    with pytest.raises(ValueError, match="case-sensitive"):
+        Caseless(r"x(?s-i:M)")
+    assert Caseless(r"(?i:mars)\(?-i").lower.pattern == r"(?i:mars)\(?-i"
+
+
+@pytest.mark.parametrize("text, dates", [
+    ("Le chiffre du T1 2025 progresse.", ["T1 2025"]),
+    ("Le chiffre du t1 2025 progresse.", []),  # a quarter is written with its capital
+    ("Au 3M 2025, le carnet est plein.", ["3M 2025"]),
+    ("Au 3m 2025, le carnet est plein.", ["2025"]),  # the year alone
+    ("Signed in London on March 4, 2025.", ["March 4, 2025"]),
+    ("signed on march 4, 2025.", ["2025"]),  # English dates as written: the month has its capital
+])
+def test_scans_keep_the_case_a_pattern_asks_for(text, dates):
+    from extractor.dates.detect import detect_text
+    from extractor.lexicon import models_dir, reading
+
+    with reading(models_dir()):
+        assert [c.text for c in detect_text(text)] == dates

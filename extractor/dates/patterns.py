@@ -39,16 +39,20 @@ def _time(name: str) -> str:
 
 # Detection runs these over the whole text (the others read short windows), and they are
 # mostly words: their scans go through `Caseless` (the cost of dates is mostly scans;
-# the numeric ones gain nothing there, measured).
-SCANNED = ("word", "half_month", "english", "day", "period", "first_months", "season", "holiday", "relday",
-            "relunit", "weekday")
+# the numeric ones gain nothing there, measured). Only case-blind patterns can: `english`
+# is written case-sensitive and `period` asks for capitals in a part (`T1`, `3M`).
+SCANNED = ("word", "half_month", "day", "first_months", "season", "holiday", "relday", "relunit", "weekday")
 
 
 @per_folder
 def patterns() -> dict[str, re.Pattern[str] | Caseless]:
     # each compiled once: a scanned pattern's case-blind form only when something asks for it
+    sources = _sources()
+    blind = [key for key in SCANNED if not sources[key][1] & re.IGNORECASE]
+    if blind:  # a lowercase scan would make a case-sensitive pattern case-blind
+        raise ValueError(f"date patterns {blind} are case-sensitive: they cannot be scanned in lowercase")
     return {key: Caseless(source, flags & ~re.IGNORECASE) if key in SCANNED else re.compile(source, flags)
-            for key, (source, flags) in _sources().items()}
+            for key, (source, flags) in sources.items()}
 
 
 def _source(source: str, flags: int = 0) -> tuple[str, int]:
