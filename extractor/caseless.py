@@ -7,6 +7,11 @@ compiled both ways: scans (`finditer`) run the lowercase one over the lowercased
 and give back matches that read the original text; anchored reads of short windows
 (`search`, `match`) and texts whose lowercase is not the same length use the
 case-blind one. tests/test_caseless.py checks that both give the same matches.
+
+A pattern may also name a `gate`: words every one of its matches contains (the
+holiday names of a holiday pattern). A scan first looks for any of them, a plain
+alternation `re` finds quickly, and a text that holds none is not scanned at all:
+most texts name no holiday, no season and no English month.
 """
 from __future__ import annotations
 
@@ -91,12 +96,15 @@ def _lowered(text: str) -> str | None:
 class Caseless:
     """A case-blind pattern (`re.compile(source, re.IGNORECASE)`) whose scans run fast."""
 
-    def __init__(self, source: str, flags: int = 0):
+    def __init__(self, source: str, flags: int = 0, gate: str | None = None):
+        """`gate`: a pattern that matches inside every match of `source` (its required
+        words); it only saves work when it is much simpler than `source`."""
         if _CASE_SCOPE.search(source):
             # lowercasing the text would erase the capitals that part asks for (`T1`, not `t1`)
             raise ValueError(f"a pattern with a case-sensitive part cannot scan lowercased text: {source[:60]!r}")
         self.pattern, self.flags = source, flags
         self.lower = re.compile(lowercase_source(source), flags)
+        self.gate = re.compile(lowercase_source(gate), flags) if gate else None
         self.groupindex = self.lower.groupindex
         self._blind: re.Pattern[str] | None = None
 
@@ -118,6 +126,8 @@ class Caseless:
         if lowered is None:
             yield from self.blind.finditer(text, pos, endpos)
             return
+        if self.gate is not None and self.gate.search(lowered, pos, endpos) is None:
+            return  # none of the words every match holds
         for m in self.lower.finditer(lowered, pos, endpos):
             yield Found(m, text)
 

@@ -96,3 +96,20 @@ def test_scans_keep_the_case_a_pattern_asks_for(text, dates):
 
     with reading(models_dir()):
         assert [c.text for c in detect_text(text)] == dates
+
+
+def test_every_match_holds_its_gate():
+    """A gate must be words every match contains: inside each match of each gated scan
+    (on the fixtures and a text holding each gated kind), the gate finds one."""
+    gated = {key: p for key, p in _scanned().items() if p.gate is not None}
+    assert {"weekday", "ordinal_day", "decade", "yearwords"} <= set(gated)
+    kinds = ("Le 5e jour de mars 2025, la deuxième quinzaine de JUIN, les années 1990, les trois "
+             "premiers mois de 2025, le lendemain, en deux mille vingt-cinq, ce LUNDI-là et jeudi prochain.")
+    checked = dict.fromkeys(gated, 0)
+    for text in _texts() + [kinds]:
+        lowered = text.lower()
+        for key, pattern in gated.items():
+            for m in pattern.blind.finditer(text):
+                assert pattern.gate.search(lowered, m.start(), m.end()), (key, m.group())
+                checked[key] += 1
+    assert all(checked.values()), checked
