@@ -27,6 +27,8 @@ def without_accents(text: str, *, compatibility: bool = True) -> str:
     >>> without_accents("Île-de-France"), without_accents("1ᵉʳ"), without_accents("1ᵉʳ", compatibility=False)
     ('Ile-de-France', '1er', '1ᵉʳ')
     """
+    if text.isascii():
+        return text  # no ASCII character decomposes: most words of a text are done here
     decomposed = unicodedata.normalize("NFKD" if compatibility else "NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

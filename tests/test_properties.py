@@ -69,3 +69,17 @@ def test_grammar_of_quantities_and_dates(extractor, parts, with_date):
     text = "".join(f + s for f, s in parts)
     record = extractor.extract(text, document_date="2025-06-12" if with_date else None)
     check_record(record, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=40))
+def test_without_accents_drops_combining_marks_of_any_text(text):
+    """Its shortcut for ASCII text gives what the decomposition gives."""
+    import unicodedata
+
+    from extractor.folding import without_accents
+
+    for form, compatibility in (("NFKD", True), ("NFD", False)):
+        decomposed = unicodedata.normalize(form, text)
+        expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        assert without_accents(text, compatibility=compatibility) == expected

@@ -166,11 +166,12 @@ def _data_features(doc: Doc, texts: list[str], start: int, end: int, text: str, 
         f.append("doc_place")
     if is_term_acronym(doc, start, end, words):
         f.append("term_acronym")
-    first = fold(texts[start])
+    folded_tokens = token_view(doc).folded
+    first = folded_tokens[start]
     for list_name in ("titles", "determiners", "places", "common_nouns", "opening_words"):
         if first in words.lists[list_name]:  # `words.has`, the word folded once
             f.append(f"w0_in={list_name}")
-    if words.has("places", texts[end - 1]):
+    if folded_tokens[end - 1] in words.lists["places"]:
         f.append("wl_in=places")
     return f
 
@@ -211,11 +212,11 @@ def _shape_features(span_texts: tuple[str, ...], text: str) -> tuple[str, ...]:
 
 
 def _context_features(doc: Doc, view: TokenView, start: int, end: int, words: org_data.Words) -> list[str]:
-    texts = view.texts
+    texts, folded = view.texts, view.folded
     f = []
-    prev = fold(texts[start - 1]) if start > 0 else "<s>"
-    prev2 = fold(texts[start - 2]) if start > 1 else "<s>"
-    nxt = fold(texts[end]) if end < len(texts) else "</s>"
+    prev = folded[start - 1] if start > 0 else "<s>"
+    prev2 = folded[start - 2] if start > 1 else "<s>"
+    nxt = folded[end] if end < len(texts) else "</s>"
     f += [f"p1={prev}", f"p2={prev2}", f"p2p1={prev2}_{prev}", f"n1={nxt}"]
     if prev in words.lists["civilities"]:
         f.append("after_civility")

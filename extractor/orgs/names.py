@@ -66,6 +66,9 @@ def _fold(text: str) -> str:
     return without_accents(text.replace("’", "'")).lower()
 
 
+# Asked several times of each mention's text while grouping a document's names; it
+# strips the bound data's legal forms, hence one cache per data folder.
+@per_folder(maxsize=1 << 14)
 def key(text: str) -> str:
     """What two spellings of one name share: `Région Île-de-France` ~ `REGION ILE DE FRANCE`."""
     folded = _fold(without_legal_form(text))
