@@ -8,10 +8,10 @@ and give back matches that read the original text; anchored reads of short windo
 (`search`, `match`) and texts whose lowercase is not the same length use the
 case-blind one. tests/test_caseless.py checks that both give the same matches.
 
-A pattern may also name a `gate`: words every one of its matches contains (the
-holiday names of a holiday pattern). A scan first looks for any of them, a plain
-alternation `re` finds quickly, and a text that holds none is not scanned at all:
-most texts name no holiday, no season and no English month.
+A pattern may also name a `gate`: words every one of its matches contains (`années`
+for a decade). A scan first looks for any of them, a plain alternation `re` finds
+quickly, and a text that holds none is not scanned at all: most releases name no
+decade, no half month and no ordinal day.
 """
 from __future__ import annotations
 
