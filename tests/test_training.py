@@ -185,3 +185,18 @@ def test_candidates_and_features_come_in_the_same_order_in_every_process():
         assert done.returncode == 0, done.stderr[-2000:]
         digests.add(done.stdout.strip())
     assert len(digests) == 1
+
+
+def test_a_trained_model_records_the_libraries_it_was_made_with():
+    """Across machines a retrain gives other NER weights: the meta says where a model was made."""
+    import platform
+
+    import spacy
+    import thinc
+
+    from extractor.training import environment
+
+    found = environment()
+    assert found["spacy"] == spacy.__version__ and found["thinc"] == thinc.__version__
+    assert found["machine"] == platform.machine() and found["python"] == platform.python_version()
+    assert all(isinstance(v, str) and v for v in found.values())

