@@ -71,11 +71,12 @@ class Gazetteer:
         # of the spellings by their first token (one-token spellings) or first two
         self.exact: dict[tuple[str, ...], list[str]] = {}
         self.lower: dict[tuple[str, ...], list[str]] = {}
-        self._lengths: tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]] = ({}, {})
+        self.exact_lengths: dict[tuple[str, ...], list[int]] = {}
+        self.lower_lengths: dict[tuple[str, ...], list[int]] = {}
         for form, entry in knowledge.forms.items():
             self.entries[entry.name] = entry
             is_exact = entry.exact or is_acronym(form)
-            table, lengths = (self.exact, self._lengths[0]) if is_exact else (self.lower, self._lengths[1])
+            table, lengths = (self.exact, self.exact_lengths) if is_exact else (self.lower, self.lower_lengths)
             # French text writes the apostrophe straight or curly: `Ville d'Angers`, `Ville d’Angers`
             for spelling in {v for f in (form, strip_accents(form)) for v in (f, f.replace("'", "’"), f.replace("’", "'"))}:
                 # tokenized as written (`Point.P` is one token, `point.p` three), compared lowercased
@@ -88,7 +89,7 @@ class Gazetteer:
                     known = lengths.setdefault(key[:2], [])
                     if len(key) not in known:
                         known.append(len(key))
-        for lengths in self._lengths:
+        for lengths in (self.exact_lengths, self.lower_lengths):
             for known in lengths.values():
                 known.sort()
 
@@ -97,8 +98,8 @@ class Gazetteer:
         case-sensitive table's first."""
         view = token_view(doc)
         out = []
-        for exact, table, lengths, texts in ((True, self.exact, self._lengths[0], view.texts),
-                                             (False, self.lower, self._lengths[1], view.lower_)):
+        for exact, table, lengths, texts in ((True, self.exact, self.exact_lengths, view.texts),
+                                             (False, self.lower, self.lower_lengths, view.lower_)):
             n = len(texts)
             # looked up at C speed: few words, and fewer pairs of words, start a spelling
             for starts in (list(map(lengths.get, zip(texts))), list(map(lengths.get, zip(texts, texts[1:])))):

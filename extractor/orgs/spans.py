@@ -335,7 +335,7 @@ def repair(
         separator = (text in _CUT and not before_legal_form) or (text == "-" and view.ws[k]) or "\n" in text or space[k]
         # `Université Paris-Saclay/CNRS/Inserm` lists three bodies; `A/S` is a legal form
         separator = separator or (text == "/" and not (texts[k - 1] == "A" and k + 1 < len(texts) and texts[k + 1] == "S"))
-        if separator or URLISH.search(text):
+        if separator or view.urlish[k]:
             if k > start:
                 end = k
                 break

@@ -149,4 +149,3 @@ def environment() -> dict[str, str]:
         except PackageNotFoundError:
             found[name] = "absent"
     return found
-
